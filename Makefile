@@ -1,0 +1,25 @@
+# Two commands do all the set-up: `make check` (grade exercises/) and `make test` (the project's
+# suite). Each creates .venv and installs the project when it is missing or older than pyproject.toml.
+# Without make (Windows): python -m venv .venv, .venv\Scripts\pip install -e ., then
+# .venv\Scripts\python -m grader check exercises
+
+PYTHON_FOR_VENV ?= python3
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+
+.PHONY: check test clean
+
+check: $(INSTALLED)
+	$(PYTHON) -m grader check exercises --json rapport.json
+
+test: $(INSTALLED)
+	$(PYTHON) -m pytest
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON_FOR_VENV) -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e .
+	touch $(INSTALLED)
+
+clean:
+	rm -rf $(VENV) rapport.json

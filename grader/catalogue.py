@@ -1,0 +1,56 @@
+"""The texts the student reads, one catalogue per language (``grader/locales/<lang>.yaml``).
+
+A catalogue holds exercise titles, check titles, and for each message key a ``message`` (what was
+observed) and a ``hint`` (what to try), with ``{placeholders}`` filled from the check's facts.
+"""
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+LOCALES = Path(__file__).parent / "locales"
+DEFAULT_LANGUAGE = "fr"
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    language: str
+    texts: dict
+
+    def exercise_title(self, exercise_id: str) -> str:
+        return self.texts["exercises"].get(exercise_id, {}).get("title", exercise_id)
+
+    def check_title(self, exercise_id: str, check_id: str) -> str:
+        checks = self.texts["exercises"].get(exercise_id, {}).get("checks", {})
+        return checks.get(check_id) or self.texts["common_checks"].get(check_id, check_id)
+
+    def message(self, key: str, facts: dict) -> tuple[str, str]:
+        """The observed message and the hint for ``key``, with the facts filled in."""
+        entry = self.texts["messages"].get(key)
+        if entry is None:
+            return self.texts["messages"]["inconnu"]["message"].format(key=key), ""
+        return _fill(entry.get("message", ""), facts), _fill(entry.get("hint", ""), facts)
+
+    def word(self, key: str) -> str:
+        return self.texts["words"].get(key, key)
+
+
+def load(language: str = DEFAULT_LANGUAGE) -> Catalogue:
+    path = LOCALES / f"{language}.yaml"
+    if not path.exists():
+        raise ValueError(f"no catalogue for language {language!r} ({path})")
+    return Catalogue(language, yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+class _Facts(dict):
+    """Missing facts show as ``?`` rather than breaking the student's report."""
+
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def _fill(template: str, facts: dict) -> str:
+    return string.Formatter().vformat(template, (), _Facts(facts)).strip()

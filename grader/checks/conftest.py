@@ -1,0 +1,65 @@
+"""Fixtures of the checks: the course, the submission, one exercise under test, its random inputs.
+
+Every fixture here runs in the grader's pytest process, which never imports student code: the
+exercise is exercised through harness subprocesses (``grader.submission``).
+"""
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+import pytest
+
+from grader import config
+from grader.config import Course, Exercise
+from grader.submission import ExerciseUnderTest
+
+
+@pytest.fixture(scope="session")
+def course(pytestconfig: pytest.Config) -> Course:
+    path = pytestconfig.getoption("--course")
+    return config.load(Path(path)) if path else config.load()
+
+
+@pytest.fixture(scope="session")
+def start_method(pytestconfig: pytest.Config, course: Course) -> str:
+    return pytestconfig.getoption("--start-method") or course.start_method
+
+
+@pytest.fixture(scope="session")
+def _exercises_under_test() -> dict[str, ExerciseUnderTest]:
+    """One ``ExerciseUnderTest`` per exercise, shared by its own checks and the guard checks."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+def exercise_id(request: pytest.FixtureRequest) -> str:
+    return request.module.EXERCISE
+
+
+@pytest.fixture(scope="module")
+def exercise(course: Course, exercise_id: str) -> Exercise:
+    return course.exercise(exercise_id)
+
+
+@pytest.fixture(scope="module")
+def student(pytestconfig: pytest.Config, exercise: Exercise, start_method: str,
+            _exercises_under_test: dict) -> ExerciseUnderTest:
+    """The exercise in the submission, run only in harness subprocesses."""
+    if exercise.id not in _exercises_under_test:
+        folder = Path(pytestconfig.getoption("--submission")).resolve()
+        _exercises_under_test[exercise.id] = ExerciseUnderTest(folder, exercise, start_method)
+    return _exercises_under_test[exercise.id]
+
+
+@pytest.fixture(scope="module")
+def rng(pytestconfig: pytest.Config, exercise_id: str) -> random.Random:
+    """Random inputs drawn from the run's seed: the same seed gives the same inputs."""
+    return random.Random(f"{pytestconfig.getoption('--seed')}:{exercise_id}")
+
+
+@pytest.fixture(scope="session")
+def grader_pid() -> int:
+    """The parent of every harness: what ``os.getppid()`` returns in the student's main process."""
+    return os.getpid()

@@ -1,0 +1,54 @@
+"""The ``__main__`` guard, for every exercise: importing starts nothing, running as a script works."""
+from __future__ import annotations
+
+import pytest
+
+from grader.submission import ExerciseUnderTest, last_output, unfinished
+from grader.verdicts import CheckFailed
+
+SHOWN_LINES = 5
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    from grader import config
+
+    path = metafunc.config.getoption("--course")
+    course = config.load(path) if path else config.load()
+    exercises = [exercise.id for exercise in course.exercises.values()
+                 if metafunc.function.__name__.removeprefix("test_") in exercise.checks]
+    metafunc.parametrize("exercise_id", exercises, scope="module")
+
+
+def test_import_sans_effet(student: ExerciseUnderTest) -> None:
+    """Importing the module in a fresh interpreter starts no process and prints nothing."""
+    run = student.import_run
+    fatal = run.fatal()
+    if fatal:
+        line = (fatal.get("line") or {}).get("line", "?")
+        raise CheckFailed("garde_import_processus", ligne=line, fichier=student.file_name)
+    student.require_loaded()
+    step = run.module_step
+    children = run.events_of("start")
+    if children or step.alive_after:
+        raise CheckFailed("import_lance_processus", nombre=max(len(children), len(step.alive_after)))
+    printed = (step.stdout + step.stderr).strip()
+    if printed:
+        raise CheckFailed("import_affiche", sortie="\n".join(printed.splitlines()[:SHOWN_LINES]))
+    if "NotImplementedError" in last_output(student.script_run):
+        # An empty module imports cleanly too: the guard counts once the demonstration runs.
+        raise CheckFailed("garde_pas_encore_verifiable", fichier=student.file_name)
+
+
+def test_script_sous_spawn(student: ExerciseUnderTest) -> None:
+    """``python exNN.py`` runs to the end under the spawn start method and exits with code 0."""
+    run = student.script_run
+    fatal = run.fatal()
+    if fatal:
+        line = (fatal.get("line") or {}).get("line", "?")
+        raise CheckFailed("garde_script", ligne=line, fichier=student.file_name)
+    if run.status != "finished":
+        raise unfinished(run, None, student.file_name)
+    if run.returncode != 0:
+        output = last_output(run)
+        key = "script_a_faire" if "NotImplementedError" in output else "script_echoue"
+        raise CheckFailed(key, code=run.returncode, fichier=student.file_name, details=output)

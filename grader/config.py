@@ -1,0 +1,109 @@
+"""The course's settings (``grader/course.yaml``): exercises, their checks, points, limits, bounds.
+
+Read once and validated: a mistake in the file is a ``ConfigError`` that names the place, never a
+``KeyError`` in the middle of grading.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+COURSE_FILE = Path(__file__).parent / "course.yaml"
+CATEGORIES = ("result", "guard", "parallelism", "shutdown", "api")
+START_METHODS = ("spawn", "fork", "forkserver")
+
+
+class ConfigError(Exception):
+    """The course file is missing, unreadable or inconsistent."""
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    id: str
+    category: str
+    points: float
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    functions: dict[str, list[str]]
+    checks: dict[str, CheckSpec]
+    time_limit_s: float
+    bounds: dict = field(default_factory=dict)
+
+    @property
+    def max_score(self) -> float:
+        return sum(check.points for check in self.checks.values())
+
+
+@dataclass(frozen=True)
+class Course:
+    start_method: str
+    exercises: dict[str, Exercise]
+
+    def exercise(self, exercise_id: str) -> Exercise:
+        return self.exercises[exercise_id]
+
+
+def load(path: Path = COURSE_FILE) -> Course:
+    """Read and validate the course file."""
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read the course file ({error.strerror})") from error
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{path}: not valid YAML: {error}") from error
+    place = str(path)
+    _expect(isinstance(raw, dict), place, "must be a mapping")
+    start_method = raw.get("start_method", "spawn")
+    _expect(start_method in START_METHODS, f"{place}: start_method",
+            f"must be one of {', '.join(START_METHODS)}, not {start_method!r}")
+    default_limit = _positive(raw.get("time_limit_s", 20), f"{place}: time_limit_s")
+    exercises = raw.get("exercises")
+    _expect(isinstance(exercises, dict) and exercises, f"{place}: exercises", "must list exercises")
+    return Course(start_method=start_method,
+                  exercises={exercise_id: _exercise(exercise_id, spec, default_limit, place)
+                             for exercise_id, spec in exercises.items()})
+
+
+def _exercise(exercise_id: str, raw: dict, default_limit: float, place: str) -> Exercise:
+    place = f"{place}: exercises.{exercise_id}"
+    _expect(isinstance(raw, dict), place, "must be a mapping")
+    functions = raw.get("functions", {})
+    _expect(isinstance(functions, dict) and all(isinstance(params, list) for params in
+                                                functions.values()),
+            f"{place}.functions", "must map each function to its list of parameters")
+    checks = raw.get("checks")
+    _expect(isinstance(checks, dict) and checks, f"{place}.checks", "must list checks")
+    bounds = raw.get("bounds", {})
+    _expect(isinstance(bounds, dict), f"{place}.bounds", "must be a mapping")
+    return Exercise(id=exercise_id, functions=functions, bounds=bounds,
+                    checks={check_id: _check(check_id, spec, f"{place}.checks.{check_id}")
+                            for check_id, spec in checks.items()},
+                    time_limit_s=_positive(raw.get("time_limit_s", default_limit),
+                                           f"{place}.time_limit_s"))
+
+
+def _check(check_id: str, raw: dict, place: str) -> CheckSpec:
+    _expect(isinstance(raw, dict), place, "must be a mapping with category and points")
+    category = raw.get("category")
+    _expect(category in CATEGORIES, f"{place}.category",
+            f"must be one of {', '.join(CATEGORIES)}, not {category!r}")
+    points = raw.get("points")
+    _expect(isinstance(points, (int, float)) and not isinstance(points, bool) and points >= 0,
+            f"{place}.points", f"must be a number ≥ 0, not {points!r}")
+    return CheckSpec(id=check_id, category=category, points=float(points))
+
+
+def _positive(value: object, place: str) -> float:
+    _expect(isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0,
+            place, f"must be a positive number of seconds, not {value!r}")
+    return float(value)
+
+
+def _expect(condition: bool, place: str, requirement: str) -> None:
+    if not condition:
+        raise ConfigError(f"{place} {requirement}")

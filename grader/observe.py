@@ -1,0 +1,157 @@
+"""What the probe's events say: which process ran each task and when, who started and ended whom.
+
+Pure functions over a ``Run``: no process is started here. Times are the probe's CLOCK_MONOTONIC,
+shared by every process of the machine, bound before the student's code ran.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from grader.harness import Run, Step
+
+LIBRARY_MODULES = ("multiprocessing", "concurrent.")  # callers that are not the student's code
+
+
+@dataclass(frozen=True)
+class Task:
+    """One call of a watched function: in which process, from when to when."""
+
+    pid: int
+    t0: float
+    t1: float
+
+    @property
+    def duration(self) -> float:
+        return self.t1 - self.t0
+
+
+def _within(event: dict, step: Step) -> bool:
+    moment = event.get("t", event.get("t0"))
+    return step.t0 is not None and moment is not None and step.t0 <= moment <= (
+        step.t1 if step.t1 is not None else math.inf)
+
+
+def tasks(run: Run, function: str, step: Step) -> list[Task]:
+    """The calls of ``function`` that began during ``step``, in order of start."""
+    return sorted((Task(event["pid"], event["t0"], event["t1"]) for event in run.events_of("call")
+                   if event["fn"] == function and _within(event, step)), key=lambda task: task.t0)
+
+
+def worker_pids(found: list[Task], caller_pid: int | None) -> set[int]:
+    """The processes other than the caller that ran tasks."""
+    return {task.pid for task in found} - {caller_pid}
+
+
+def max_in_flight(found: list[Task]) -> int:
+    """The largest number of tasks running at the same instant."""
+    edges = sorted([(task.t0, 1) for task in found] + [(task.t1, -1) for task in found],
+                   key=lambda edge: (edge[0], edge[1]))
+    running = highest = 0
+    for _, change in edges:
+        running += change
+        highest = max(highest, running)
+    return highest
+
+
+def busiest_worker_load(found: list[Task]) -> int:
+    """How many tasks the busiest process ran one after another: the number of waves it took."""
+    per_pid: dict[int, int] = {}
+    for task in found:
+        per_pid[task.pid] = per_pid.get(task.pid, 0) + 1
+    return max(per_pid.values(), default=0)
+
+
+def span(found: list[Task]) -> float:
+    """From the first task's start to the last task's end."""
+    return max(task.t1 for task in found) - min(task.t0 for task in found) if found else 0.0
+
+
+def median_duration(found: list[Task]) -> float:
+    durations = sorted(task.duration for task in found)
+    if not durations:
+        return 0.0
+    middle = len(durations) // 2
+    return durations[middle] if len(durations) % 2 else (durations[middle - 1] + durations[middle]) / 2
+
+
+@dataclass(frozen=True)
+class MapPlan:
+    """How ``Pool.map`` cuts ``tasks`` items for ``processes`` workers (default chunksize)."""
+
+    tasks: int
+    processes: int
+
+    @property
+    def chunksize(self) -> int:
+        return max(1, math.ceil(self.tasks / (4 * self.processes)))
+
+    @property
+    def chunks(self) -> int:
+        return math.ceil(self.tasks / self.chunksize)
+
+    @property
+    def waves(self) -> int:
+        """Tasks the busiest worker runs one after another when every worker keeps busy."""
+        return math.ceil(self.chunks / self.processes) * self.chunksize
+
+
+# -- processes ---------------------------------------------------------------------------------
+
+
+def is_student(event: dict) -> bool:
+    """The event comes from the student's code, not from the machinery of a Pool."""
+    return not str(event.get("caller", "")).startswith(LIBRARY_MODULES)
+
+
+def started(run: Run, step: Step, *, by_student: bool | None = None) -> list[dict]:
+    """``start`` events during ``step`` (only those of the student's own code with ``by_student``)."""
+    return [event for event in run.events_of("start") if _within(event, step)
+            and (by_student is None or is_student(event) == by_student)]
+
+
+def ended_by_student(run: Run, step: Step, kind: str) -> list[dict]:
+    """``join``, ``terminate`` or ``kill`` calls made by the student's code during ``step``."""
+    return [event for event in run.events_of(kind) if _within(event, step) and is_student(event)]
+
+
+def lifetimes(run: Run, pids: set[int]) -> dict[int, tuple[float, float | None]]:
+    """For each pid, from its ``boot`` to its ``exit`` as the child recorded them."""
+    result: dict[int, list] = {}
+    for event in run.events:
+        if event["pid"] in pids and event["ev"] in ("boot", "exit"):
+            result.setdefault(event["pid"], [None, None])[event["ev"] == "exit"] = event["t"]
+    return {pid: (times[0], times[1]) for pid, times in result.items()}
+
+
+def pool_operations(run: Run, step: Step) -> list[dict]:
+    """The ``Pool`` methods the student's code called during ``step``, in order."""
+    return [event for event in run.events_of("pool") if _within(event, step) and is_student(event)]
+
+
+# -- where processes were stuck ----------------------------------------------------------------
+
+_FRAME = re.compile(r'File "(?P<file>[^"]+)", line (?P<line>\d+) in (?P<function>\S+)')
+
+
+def stuck_places(run: Run, student_files: set[str]) -> list[str]:
+    """For each process that dumped its stack, where it was: the innermost line of the student's
+    own files, else its innermost frame. Each reads ``pid 1234: carre (ex03_pool_map.py:5)``;
+    the harness, the student's main process, is marked ``*``.
+    """
+    places = []
+    for pid, text in sorted(run.stacks.items()):
+        frames = [match.groupdict() for match in _FRAME.finditer(text)]  # innermost first
+        if not frames:
+            continue
+        own = [frame for frame in frames if _base_name(frame["file"]) in student_files]
+        frame = (own or frames)[0]
+        marker = "*" if pid == run.harness_pid else ""
+        places.append(f"pid {pid}{marker}: {frame['function']} "
+                      f"({_base_name(frame['file'])}:{frame['line']})")
+    return places
+
+
+def _base_name(path: str) -> str:
+    return path.replace("\\", "/").rsplit("/", 1)[-1]

@@ -1,0 +1,166 @@
+"""The harness: the student's side of one grading run, started by ``grader.harness``.
+
+``python mpgrade_harness.py REQUEST.json`` imports the student's module (instrumented by the probe,
+which ``sitecustomize`` installed), runs the requested calls one after another and writes what it saw
+to ``result.json`` after each step, so that a run killed at its time limit still tells how far it got.
+Each step's output goes to its own files (``<step>.out`` / ``<step>.err``), inherited by the child
+processes started during that step. Standard library only (``psutil`` when it is there).
+"""
+import importlib
+import inspect
+import json
+import multiprocessing
+import os
+import sys
+import traceback
+
+import mpgrade_probe
+
+
+def main(request_path):
+    with open(request_path, encoding="utf-8") as request_file:
+        request = json.load(request_file)
+    sys.path.insert(0, os.getcwd())  # the copy of the submission
+    result = {"harness_pid": os.getpid(), "steps": []}
+    save = _saver(request["result_path"], result)
+    if request.get("calibrate_pool"):
+        result["calibration"] = _calibrate_pool(request["calibrate_pool"])
+    module_step = _step(request, "import", lambda: importlib.import_module(request["module"]))
+    result["steps"].append(module_step)
+    save()
+    module = module_step.pop("module", None)
+    if module is None:
+        return
+    result["functions"] = {name: _parameters(module, name) for name in request.get("functions", [])}
+    result["constants"] = {name: _json_value(getattr(module, name, None))
+                           for name in request.get("constants", [])}
+    save()
+    for index, call in enumerate(request.get("calls", [])):
+        function = getattr(module, call["function"])
+        step = _step(request, f"call-{index}",
+                     lambda: function(*call.get("args", []), **call.get("kwargs", {})))
+        step.pop("module", None)
+        result["steps"].append(step)
+        save()
+
+
+def _step(request, name, action):
+    """Run ``action`` with its own output files; report its value or exception and what it left."""
+    out_dir = request["out_dir"]
+    _redirect_output(os.path.join(out_dir, name))
+    step = {"name": name, "t0": mpgrade_probe.now()}
+    try:
+        value = action()
+    except BaseException as exc:  # the student's code may raise anything, SystemExit included
+        step.update(status="raised", error=_describe(exc))
+    else:
+        if name == "import":
+            step.update(status="ok", module=value)
+        else:
+            step.update(status="ok", value=_json_value(value), type=type(value).__name__)
+    step["t1"] = mpgrade_probe.now()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    step["alive_after"] = _children_alive()
+    return step
+
+
+def _redirect_output(prefix):
+    sys.stdout.flush()
+    sys.stderr.flush()
+    for fd, suffix in ((1, ".out"), (2, ".err")):
+        target = os.open(prefix + suffix, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.dup2(target, fd)
+        os.close(target)
+
+
+def _describe(exc):
+    frames = [frame for frame in traceback.extract_tb(exc.__traceback__)
+              if os.path.abspath(frame.filename) != os.path.abspath(__file__)
+              and "importlib" not in frame.filename]
+    text = "".join(traceback.format_list(frames) + traceback.format_exception_only(type(exc), exc))
+    student_frames = [frame for frame in frames if os.path.dirname(os.path.abspath(frame.filename))
+                      == os.getcwd()]
+    where = student_frames[-1] if student_frames else None
+    described = {"type": type(exc).__name__, "message": str(exc)[:2000], "traceback": text[-6000:],
+                 "where": {"file": os.path.basename(where.filename), "line": where.lineno,
+                           "function": where.name} if where else None}
+    if isinstance(exc, SyntaxError):
+        described["where"] = {"file": os.path.basename(exc.filename or ""), "line": exc.lineno,
+                              "function": None}
+    if isinstance(exc, SystemExit):
+        described["message"] = repr(exc.code)
+    return described
+
+
+def _json_value(value):
+    try:
+        return json.loads(json.dumps(value))
+    except (TypeError, ValueError):
+        return {"__repr__": repr(value)[:2000]}
+
+
+def _parameters(module, name):
+    function = getattr(module, name, None)
+    if not callable(function):
+        return None
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):
+        return []
+    return [[parameter.name, parameter.default is inspect.Parameter.empty
+             and parameter.kind in (parameter.POSITIONAL_ONLY, parameter.POSITIONAL_OR_KEYWORD)]
+            for parameter in parameters]
+
+
+def _children_alive():
+    """Child processes still there (zombies included), except multiprocessing's own helpers."""
+    tracker = getattr(sys.modules.get("multiprocessing.resource_tracker"), "_resource_tracker", None)
+    forkserver = getattr(sys.modules.get("multiprocessing.forkserver"), "_forkserver", None)
+    helpers = {getattr(tracker, "_pid", None), getattr(forkserver, "_forkserver_pid", None)}
+    try:
+        import psutil
+    except ImportError:
+        return [{"pid": child.pid, "status": "?"} for child in multiprocessing.active_children()]
+    alive = []
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if child.pid not in helpers and child.ppid() not in helpers:
+                alive.append({"pid": child.pid, "status": child.status()})
+        except psutil.Error:
+            pass
+    return alive
+
+
+def _calibrate_pool(processes):
+    """Time an empty Pool of this size on this machine, now: the grader's start-up allowance."""
+    t0 = mpgrade_probe.now()
+    with multiprocessing.Pool(processes) as pool:
+        pool.map(abs, range(processes), chunksize=1)
+    return {"processes": processes, "startup_s": mpgrade_probe.now() - t0}
+
+
+def _saver(path, result):
+    def save():
+        temporary = path + ".tmp"
+        with open(temporary, "w", encoding="utf-8") as result_file:
+            json.dump(result, result_file, default=repr)
+        os.replace(temporary, path)
+
+    return save
+
+
+if __name__ == "__main__":
+    harness_stderr = os.dup(2)
+    exit_code = 0
+    try:
+        main(sys.argv[1])
+    except BaseException:  # a failure of the harness itself, for the grader's log
+        os.dup2(harness_stderr, 2)
+        traceback.print_exc()
+        exit_code = 3
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # Leave at once: a student's non-daemon thread or unclosed pool must not keep us alive.
+        os._exit(exit_code)

@@ -1,0 +1,275 @@
+"""The probe: what every process of a graded submission records about itself.
+
+Installed by ``sitecustomize`` from the configuration file named in ``MPGRADE_PROBE``, before any
+student code runs. It only uses the standard library (it runs under the student's interpreter).
+
+Each process appends JSON lines to ``<obs_dir>/<pid>.jsonl``:
+
+- ``call``: a watched task function ran (``fn``, ``t0``, ``t1``, ``error``); ``enter`` when it began;
+- ``start`` / ``join`` / ``terminate`` / ``kill``: a ``multiprocessing`` process was started or ended
+  by its parent (``child``, ``caller`` = module that called, ``exitcode`` after a join);
+- ``boot`` / ``exit``: a child process began and finished its target (``exitcode``);
+- ``pool``: a ``Pool`` method was called by the student's code (``op``, ``cls``, ``processes``);
+- ``fatal``: something the grader must stop at once (a process started while the module was being
+  imported: the missing ``__main__`` guard).
+
+Clocks and ``getpid`` are bound here, before student code can replace them. On POSIX, SIGUSR1 makes
+every process dump the stack of each of its threads to ``<obs_dir>/stack-<pid>.txt``.
+"""
+import functools
+import importlib.abc
+import json
+import os
+import sys
+import threading
+import time
+
+_monotonic = time.monotonic
+_getpid = os.getpid
+_write = os.write
+_open = os.open
+_dumps = json.dumps
+
+FATAL_MARKER = "FATAL"  # the harness stops the run as soon as this file appears
+_config = {}
+_local = threading.local()
+_importing_student_module = []
+_stack_file = None
+
+
+def install(config_path):
+    """Read the harness's configuration and instrument this process."""
+    with open(config_path, encoding="utf-8") as config_file:
+        _config.update(json.load(config_file))
+    _set_default_start_method(_config.get("start_method"))
+    _instrument_multiprocessing()
+    sys.meta_path.insert(0, _StudentModuleFinder())
+    _register_stack_dump()
+    if hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=_register_stack_dump)
+
+
+def now():
+    """The probe's clock, shared by every process of the machine (CLOCK_MONOTONIC)."""
+    return _monotonic()
+
+
+def record(event, **fields):
+    """Append one event to this process's own file (one write: lines never interleave)."""
+    fields.update(ev=event, pid=_getpid())
+    line = (_dumps(fields, default=repr) + "\n").encode("utf-8", "replace")
+    path = os.path.join(_config["obs_dir"], f"{_getpid()}.jsonl")
+    fd = _open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    try:
+        _write(fd, line)
+    finally:
+        os.close(fd)
+
+
+def _set_default_start_method(method):
+    """Make ``method`` the default, while leaving the student free to call ``set_start_method``."""
+    if not method:
+        return
+    import multiprocessing.context as context
+
+    context._default_context._default_context = context._concrete_contexts[method]
+
+
+# -- the student's module: wrap the watched functions when it is imported ---------------------
+
+
+class _StudentModuleFinder(importlib.abc.MetaPathFinder):
+    """Finds the student's module with the normal finders, then instruments it once executed."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != _config.get("module"):
+            return None
+        for finder in sys.meta_path:
+            if finder is self or not hasattr(finder, "find_spec"):
+                continue
+            spec = finder.find_spec(fullname, path, target)
+            if spec is not None and spec.loader is not None:
+                spec.loader = _InstrumentingLoader(spec.loader)
+                return spec
+        return None
+
+
+class _InstrumentingLoader(importlib.abc.Loader):
+    def __init__(self, loader):
+        self._loader = loader
+
+    def create_module(self, spec):
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module):
+        _importing_student_module.append(module.__name__)
+        try:
+            self._loader.exec_module(module)
+        finally:
+            _importing_student_module.pop()
+        instrument_module(module)
+
+
+def instrument_module(module):
+    """Replace each watched function of ``module`` by a recording wrapper of the same name."""
+    for name in _config.get("watch", []):
+        function = getattr(module, name, None)
+        if callable(function) and not getattr(function, "_mpgrade_watched", False):
+            setattr(module, name, _watched(function))
+
+
+def _watched(function):
+    injected = _config.get("inject", {}).get(function.__name__)
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        t0 = now()
+        record("enter", fn=function.__name__, t0=t0)
+        error = None
+        try:
+            if injected and args and args[0] == injected["when_first_arg"]:
+                raise SystemExit(injected["exit_code"])
+            return function(*args, **kwargs)
+        except BaseException as exc:
+            error = type(exc).__name__
+            raise
+        finally:
+            record("call", fn=function.__name__, t0=t0, t1=now(), error=error)
+
+    wrapper._mpgrade_watched = True
+    return wrapper
+
+
+# -- multiprocessing: who starts, joins and ends which process ---------------------------------
+
+
+def _caller_module(depth=2, skip_multiprocessing=False):
+    """Name of the module that called (``multiprocessing.pool`` for a Pool's own workers)."""
+    frame = sys._getframe(depth)
+    while frame is not None and (frame.f_globals.get("__name__") == __name__ or (
+            skip_multiprocessing and frame.f_globals.get("__name__", "").startswith("multiprocessing"))):
+        frame = frame.f_back
+    return frame.f_globals.get("__name__", "?") if frame is not None else "?"
+
+
+def _instrument_multiprocessing():
+    import multiprocessing.pool
+    import multiprocessing.process
+
+    process_class = multiprocessing.process.BaseProcess
+    process_class.start = _wrap_start(process_class.start)
+    process_class._bootstrap = _wrap_bootstrap(process_class._bootstrap)
+    for name in ("join", "terminate", "kill"):
+        setattr(process_class, name, _wrap_ending(name, getattr(process_class, name)))
+    pool_class = multiprocessing.pool.Pool
+    pool_class.__init__ = _wrap_pool_init(pool_class.__init__)
+    for name in ("map", "starmap", "imap", "imap_unordered", "map_async", "starmap_async",
+                 "apply", "apply_async", "close", "terminate", "join", "__exit__"):
+        setattr(pool_class, name, _wrap_pool_method(name, getattr(pool_class, name)))
+
+
+def _starting_during_import(process):
+    """True when a process is started by a module's top level, which the guard should prevent."""
+    import multiprocessing
+
+    return bool(_importing_student_module) or getattr(
+        multiprocessing.current_process(), "_inheriting", False)
+
+
+def _wrap_start(start):
+    @functools.wraps(start)
+    def wrapper(self):
+        caller = _caller_module()
+        if _starting_during_import(self):
+            record("fatal", reason="start_during_import", caller=caller, cls=type(self).__name__,
+                   line=_student_line())
+            open(os.path.join(_config["obs_dir"], FATAL_MARKER), "a").close()
+            raise RuntimeError(
+                "mpgrade : un processus est lancé pendant l'import du module "
+                "(il manque la garde if __name__ == '__main__':)")
+        result = start(self)
+        record("start", child=self.pid, caller=caller, cls=type(self).__name__, t=now(),
+               target=getattr(getattr(self, "_target", None), "__name__", None))
+        return result
+
+    return wrapper
+
+
+def _student_line():
+    """The first frame outside multiprocessing and the probe: where the student started a process."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        module = frame.f_globals.get("__name__", "")
+        if module != __name__ and not module.startswith("multiprocessing"):
+            return {"file": os.path.basename(frame.f_code.co_filename), "line": frame.f_lineno}
+        frame = frame.f_back
+    return None
+
+
+def _wrap_bootstrap(bootstrap):
+    @functools.wraps(bootstrap)
+    def wrapper(self, *args, **kwargs):
+        record("boot", t=now(), parent=os.getppid())
+        exitcode = None
+        try:
+            exitcode = bootstrap(self, *args, **kwargs)
+            return exitcode
+        finally:
+            record("exit", t=now(), exitcode=exitcode)
+
+    return wrapper
+
+
+def _wrap_ending(name, method):
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        caller = _caller_module()
+        result = method(self, *args, **kwargs)
+        record(name, child=self.pid, caller=caller, exitcode=self.exitcode, t=now())
+        return result
+
+    return wrapper
+
+
+def _wrap_pool_init(init):
+    @functools.wraps(init)
+    def wrapper(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        record("pool", op="create", cls=type(self).__name__, pool=id(self),
+               processes=self._processes, caller=_caller_module(skip_multiprocessing=True), t=now())
+
+    return wrapper
+
+
+def _wrap_pool_method(name, method):
+    """Record a Pool method called by the student's code (not by the Pool itself)."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        depth = getattr(_local, "pool_depth", 0)
+        if depth == 0:
+            function = args[0] if args and callable(args[0]) else None
+            record("pool", op=name, cls=type(self).__name__, pool=id(self), t=now(),
+                   func=getattr(function, "__name__", None), caller=_caller_module())
+        _local.pool_depth = depth + 1
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            _local.pool_depth = depth
+
+    return wrapper
+
+
+# -- where a process is stuck ----------------------------------------------------------------
+
+
+def _register_stack_dump():
+    global _stack_file
+    import faulthandler
+    import signal
+
+    if not hasattr(signal, "SIGUSR1"):
+        return
+    path = os.path.join(_config["obs_dir"], f"stack-{_getpid()}.txt")
+    _stack_file = open(path, "w", encoding="utf-8")
+    faulthandler.register(signal.SIGUSR1, file=_stack_file, all_threads=True)

@@ -1,0 +1,89 @@
+"""The report of one submission (the spec's JSON contract), built from pytest's results.
+
+Points and order come from the course file, texts from the catalogue, verdicts from the metadata the
+plugin recorded: nothing here decides whether a check passed.
+"""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from grader.catalogue import Catalogue
+from grader.config import Course
+
+SCHEMA = 1
+FAILING = ("failed", "error")
+
+
+def build(pytest_data: dict, course: Course, exercises: list[str], catalogue: Catalogue, *,
+          submission: Path, seed: int, start_method: str) -> dict:
+    """The report for ``exercises`` of ``submission``."""
+    verdicts = {}
+    for test in pytest_data.get("tests", []):
+        metadata = test.get("metadata") or {}
+        if "check" in metadata:
+            metadata["duration_s"] = sum(test.get(phase, {}).get("duration", 0.0)
+                                         for phase in ("setup", "call", "teardown"))
+            verdicts[(metadata["exercise"], metadata["check"])] = metadata
+    sections = [_exercise(course.exercise(exercise_id), verdicts, catalogue)
+                for exercise_id in exercises]
+    return {
+        "schema": SCHEMA,
+        "submission": submission.name or str(submission),
+        "score": round(sum(section["score"] for section in sections), 2),
+        "max_score": round(sum(section["max_score"] for section in sections), 2),
+        "seed": seed,
+        "start_method": start_method,
+        "language": catalogue.language,
+        "graded_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                    "platform": sys.platform},
+        "internal_errors": sum(1 for verdict in verdicts.values() if verdict.get("internal")),
+        "exercises": sections,
+    }
+
+
+def _exercise(exercise, verdicts: dict, catalogue: Catalogue) -> dict:
+    checks = [_check(exercise.id, spec, verdicts.get((exercise.id, spec.id)), catalogue)
+              for spec in exercise.checks.values()]
+    return {"id": exercise.id, "title": catalogue.exercise_title(exercise.id),
+            "score": round(sum(check["score"] for check in checks), 2),
+            "max_score": round(sum(check["max_score"] for check in checks), 2),
+            "checks": checks}
+
+
+def _check(exercise_id: str, spec, verdict: dict | None, catalogue: Catalogue) -> dict:
+    if verdict is None or "status" not in verdict:  # never ran: a grader bug, not the student's
+        verdict = {"status": "error", "key": "non_execute", "facts": {}, "internal": True}
+    status = verdict["status"]
+    facts = verdict.get("facts", {})
+    message, hint = catalogue.message(verdict["key"], facts) if "key" in verdict else ("", "")
+    # A check that cannot be measured on this machine counts neither for nor against the student.
+    max_score = 0.0 if status == "skipped" else spec.points
+    entry = {"id": spec.id, "title": catalogue.check_title(exercise_id, spec.id),
+             "category": spec.category, "status": status,
+             "score": spec.points if status == "passed" else 0.0, "max_score": max_score,
+             "message": message, "hint": hint, "duration_s": round(verdict.get("duration_s", 0.0), 3)}
+    if facts.get("details"):
+        entry["details"] = facts["details"]
+    if verdict.get("key"):
+        entry["message_key"] = verdict["key"]
+        entry["facts"] = {key: value for key, value in facts.items() if key != "details"}
+    return entry
+
+
+def exit_code(report: dict) -> int:
+    """0 when every check passed (or could not be measured), 1 otherwise."""
+    statuses = [check["status"] for exercise in report["exercises"] for check in exercise["checks"]]
+    return 1 if any(status in FAILING for status in statuses) else 0
+
+
+def write_json(report: dict, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    os.replace(temporary, path)

@@ -1,0 +1,41 @@
+"""Broken code gets a clear verdict on its own exercise, and the others are graded normally."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import DATA, SOLUTIONS, grade, make_submission
+
+BROKEN = "ex02_main_guard"
+
+
+@pytest.mark.parametrize("case, words", [
+    ("erreur_syntaxe", ["syntaxe", "ligne 5"]),
+    ("fonction_absente", ["main", "n'existe pas"]),
+    ("mauvaise_signature", ["double", "(x, y)", "(x)"]),
+    ("exception_import", ["ValueError", "ligne 4"]),
+])
+def test_a_broken_exercise_errors_alone(tmp_path, case, words):
+    folder = make_submission(tmp_path / case, {
+        "ex01_process": SOLUTIONS / "ex01_process.py",
+        BROKEN: DATA / "broken" / f"{case}.py",
+        "ex03_pool_map": SOLUTIONS / "ex03_pool_map.py",
+    })
+    graded = grade(folder)
+    for exercise_id in ("ex01_process", "ex03_pool_map"):
+        exercise = graded.exercise(exercise_id)
+        assert exercise["score"] == exercise["max_score"], exercise_id
+    checks = graded.checks(BROKEN)
+    assert checks["main_resultat"]["status"] == "error"
+    for word in words:
+        assert word in checks["main_resultat"]["message"], checks["main_resultat"]["message"]
+    assert graded.report["internal_errors"] == 0 and graded.returncode == 1
+
+
+def test_a_missing_file_is_an_error_on_its_exercise_only(tmp_path):
+    folder = make_submission(tmp_path / "only03", {"ex03_pool_map": SOLUTIONS / "ex03_pool_map.py"})
+    graded = grade(folder)
+    assert graded.exercise("ex03_pool_map")["score"] == graded.exercise("ex03_pool_map")["max_score"]
+    for exercise_id in ("ex01_process", BROKEN):
+        statuses = {check["status"] for check in graded.exercise(exercise_id)["checks"]}
+        assert statuses == {"error"}
+        assert all("introuvable" in check["message"] for check in graded.exercise(exercise_id)["checks"])

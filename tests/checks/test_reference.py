@@ -1,0 +1,59 @@
+"""The reference solutions get full marks, the stubs get 0 with a message on every check."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import SOLUTIONS, STUBS, grade
+
+
+@pytest.fixture(scope="module")
+def solutions(tmp_path_factory):
+    return grade(SOLUTIONS, json_path=tmp_path_factory.mktemp("solutions") / "r.json")
+
+
+@pytest.fixture(scope="module")
+def stubs(tmp_path_factory):
+    return grade(STUBS, json_path=tmp_path_factory.mktemp("stubs") / "r.json")
+
+
+def test_solutions_get_full_marks(solutions, course_settings):
+    assert solutions.returncode == 0, solutions.stdout
+    assert solutions.report["score"] == solutions.report["max_score"] > 0
+    graded = {exercise["id"]: {check["id"] for check in exercise["checks"]}
+              for exercise in solutions.report["exercises"]}
+    declared = {exercise_id: set(spec["checks"])
+                for exercise_id, spec in course_settings["exercises"].items()}
+    assert graded == declared
+
+
+def test_solutions_report_follows_the_contract(solutions):
+    report = solutions.report
+    assert report["schema"] == 1 and report["submission"] == "solutions"
+    for exercise in report["exercises"]:
+        assert set(exercise) >= {"id", "title", "score", "max_score", "checks"}
+        for check in exercise["checks"]:
+            assert set(check) >= {"id", "title", "category", "status", "score", "max_score",
+                                  "message", "duration_s"}
+            assert check["category"] in ("result", "guard", "parallelism", "shutdown", "api")
+
+
+def test_stubs_score_zero_with_a_message_on_every_check(stubs):
+    assert stubs.returncode == 1
+    assert stubs.report["score"] == 0 and stubs.report["max_score"] > 0
+    assert stubs.report["internal_errors"] == 0
+    for exercise in stubs.report["exercises"]:
+        for check in exercise["checks"]:
+            assert check["status"] in ("failed", "error"), check
+            assert check["message"] and check["hint"], check
+    assert "Traceback" not in stubs.stderr
+
+
+def test_stub_of_the_guard_exercise_explains_the_missing_guard(stubs):
+    checks = {check["id"]: check for check in
+              next(e for e in stubs.report["exercises"] if e["id"] == "ex02_main_guard")["checks"]}
+    script = checks["script_sous_spawn"]
+    assert script["status"] == "failed"
+    assert "if __name__ == '__main__':" in script["hint"]
+    assert "RuntimeError" not in script.get("details", "")  # explained, not dumped
+    assert checks["import_sans_effet"]["status"] == "failed"
+    assert "ligne" in checks["import_sans_effet"]["message"]

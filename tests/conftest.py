@@ -1,0 +1,104 @@
+"""Shared fixtures: grading a folder with the real command, building submissions, CPU load."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+import pytest
+import yaml
+
+ROOT = Path(__file__).parent.parent
+SOLUTIONS = ROOT / "solutions"
+STUBS = ROOT / "exercises"
+BAD = Path(__file__).parent / "bad"
+DATA = Path(__file__).parent / "data"
+COURSE = ROOT / "grader" / "course.yaml"
+HOGS = 2
+
+
+@dataclass
+class Graded:
+    report: dict
+    returncode: int
+    stdout: str
+    stderr: str
+
+    def exercise(self, exercise_id: str) -> dict:
+        return next(e for e in self.report["exercises"] if e["id"] == exercise_id)
+
+    def checks(self, exercise_id: str) -> dict[str, dict]:
+        return {check["id"]: check for check in self.exercise(exercise_id)["checks"]}
+
+    def not_passed(self, exercise_id: str) -> set[str]:
+        return {check_id for check_id, check in self.checks(exercise_id).items()
+                if check["status"] != "passed"}
+
+
+def grade(folder: Path, *exercises: str, seed: int = 1, start_method: str | None = None,
+          course: Path | None = None, json_path: Path | None = None) -> Graded:
+    """Run ``python -m grader check`` as a user does and read its JSON report."""
+    json_path = json_path or folder.parent / f"report-{folder.name}-{os.getpid()}.json"
+    command = [sys.executable, "-m", "grader", "check", str(folder), "--json", str(json_path),
+               "--seed", str(seed)]
+    command += [f"--exercise={exercise}" for exercise in exercises]
+    if start_method:
+        command.append(f"--start-method={start_method}")
+    if course:
+        command.append(f"--course={course}")
+    finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    report = json.loads(json_path.read_text(encoding="utf-8")) if json_path.exists() else {}
+    return Graded(report, finished.returncode, finished.stdout, finished.stderr)
+
+
+@pytest.fixture(scope="session")
+def course_settings() -> dict:
+    return yaml.safe_load(COURSE.read_text(encoding="utf-8"))
+
+
+def make_submission(folder: Path, files: dict[str, Path]) -> Path:
+    """A submission folder holding ``files`` (exercise id -> source file), named as the contract."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for exercise_id, source in files.items():
+        shutil.copy(source, folder / f"{exercise_id}.py")
+    return folder
+
+
+TOKEN_VARIABLE = "GRADER_TEST_TOKEN"
+
+
+@pytest.fixture
+def tracked_processes(monkeypatch):
+    """Marks every process started from now on (the environment is inherited down the whole
+    tree) and returns a function that lists those still alive."""
+    token = uuid.uuid4().hex
+    monkeypatch.setenv(TOKEN_VARIABLE, token)
+
+    def alive() -> set[int]:
+        found = set()
+        for process in psutil.process_iter():
+            try:
+                if process.pid != os.getpid() and process.environ().get(TOKEN_VARIABLE) == token \
+                        and process.status() != psutil.STATUS_ZOMBIE:
+                    found.add(process.pid)
+            except psutil.Error:
+                pass
+        return found
+
+    return alive
+
+
+@pytest.fixture
+def cpu_hogs():
+    """Keep every core busy while the test runs (as a loaded laptop or a shared CI runner)."""
+    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(HOGS)]
+    yield hogs
+    for hog in hogs:
+        hog.kill()
+        hog.wait()

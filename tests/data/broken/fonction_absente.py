@@ -1,0 +1,5 @@
+"""main() manque."""
+
+
+def double(x):
+    return 2 * x

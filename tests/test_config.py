@@ -1,0 +1,49 @@
+"""The course file is validated with errors that name the place."""
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from conftest import DATA, ROOT
+from grader import config
+from grader.config import ConfigError
+
+
+def test_the_shipped_course_file_loads():
+    course = config.load()
+    assert course.start_method == "spawn"
+    assert {"ex01_process", "ex02_main_guard", "ex03_pool_map"} <= set(course.exercises)
+    assert all(exercise.max_score > 0 for exercise in course.exercises.values())
+
+
+@pytest.mark.parametrize("name, place", [
+    ("points_negatifs.yaml", "exercises.ex03_pool_map.checks.carre_resultat.points"),
+    ("categorie_inconnue.yaml", "exercises.ex03_pool_map.checks.carre_resultat.category"),
+    ("pas_du_yaml.yaml", "not valid YAML"),
+    ("methode_inconnue.yaml", "start_method"),
+])
+def test_a_bad_course_file_is_an_error_naming_the_place(name, place):
+    with pytest.raises(ConfigError, match=place.replace(".", r"\.")):
+        config.load(DATA / "course" / name)
+
+
+def test_a_missing_course_file_is_an_error(tmp_path):
+    with pytest.raises(ConfigError, match="cannot read"):
+        config.load(tmp_path / "absent.yaml")
+
+
+def _check_functions(module_path):
+    tree = ast.parse(module_path.read_text(encoding="utf-8"))
+    return {node.name.removeprefix("test_") for node in tree.body
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")}
+
+
+def test_every_configured_check_is_implemented_and_every_check_configured():
+    course = config.load()
+    checks_dir = ROOT / "grader" / "checks"
+    guard_checks = _check_functions(checks_dir / "test_guard.py")
+    for exercise in course.exercises.values():
+        implemented = _check_functions(checks_dir / f"test_{exercise.id}.py") | guard_checks
+        assert set(exercise.checks) <= implemented, exercise.id
+        assert implemented - guard_checks <= set(exercise.checks), exercise.id

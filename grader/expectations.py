@@ -14,9 +14,14 @@ HOUSEKEEPING_OPERATIONS = ("create", "close", "join", "terminate", "__exit__")
 
 
 def expect_pool_closed(run: Run, step: Step) -> None:
-    """The student's pool was closed (``with``, ``close`` or ``terminate``) and left no process."""
-    ended = [op for op in observe.pool_operations(run, step) if op["op"] in ENDING_OPERATIONS]
-    if step.alive_after or not ended:
+    """Processes were used, and when the call returned every pool was closed (``with``,
+    ``close`` or ``terminate``) and no process was left."""
+    operations = observe.pool_operations(run, step)
+    created = [op for op in operations if op["op"] == "create"]
+    if not created and not observe.started(run, step):
+        raise CheckFailed("aucun_pool")
+    ended = [op for op in operations if op["op"] in ENDING_OPERATIONS]
+    if step.alive_after or (created and not ended):
         raise CheckFailed("pool_non_ferme", vivants=len(step.alive_after))
 
 

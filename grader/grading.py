@@ -33,16 +33,23 @@ class Request:
     course_file: Path | None = None
 
 
-def run_checks(request: Request, course: Course) -> dict:
-    """Run the checks of ``request.exercises`` on the submission; the pytest-json-report data."""
+@dataclass(frozen=True)
+class Results:
+    pytest_report: dict  # what pytest-json-report wrote: each check's verdict in its metadata
+    timelines: dict  # exercise id -> the timeline of each harness run (grader.observe.timeline)
+
+
+def run_checks(request: Request, course: Course) -> Results:
+    """Run the checks of ``request.exercises`` on the submission."""
     with tempfile.TemporaryDirectory(prefix="mpgrade-pytest-") as work:
         report_path = Path(work) / "pytest.json"
+        timelines_path = Path(work) / "timelines.json"
         command = [sys.executable, "-m", "pytest", str(CHECKS_DIR), "-c", str(CHECKS_DIR / "pytest.ini"),
                    "--rootdir", str(CHECKS_DIR), "-p", "grader.pytest_plugin", "-q", "--no-header",
                    "-p", "no:randomly", "--json-report", f"--json-report-file={report_path}",
                    "--json-report-omit", "collectors", "log", "streams", "keywords",
                    f"--submission={request.submission}", f"--seed={request.seed}",
-                   f"--start-method={request.start_method}"]
+                   f"--start-method={request.start_method}", f"--observations={timelines_path}"]
         command += [f"--grade-exercise={exercise}" for exercise in request.exercises]
         if request.course_file:
             command.append(f"--course={request.course_file}")
@@ -58,4 +65,6 @@ def run_checks(request: Request, course: Course) -> dict:
         if not report_path.exists() or finished.returncode not in (0, 1):
             raise GradingError(f"pytest failed (exit {finished.returncode}):\n"
                                f"{finished.stdout[-3000:]}\n{finished.stderr[-3000:]}")
-        return json.loads(report_path.read_text(encoding="utf-8"))
+        timelines = (json.loads(timelines_path.read_text(encoding="utf-8"))
+                     if timelines_path.exists() else {})
+        return Results(json.loads(report_path.read_text(encoding="utf-8")), timelines)

@@ -39,6 +39,12 @@ def tasks(run: Run, function: str, step: Step) -> list[Task]:
                    if event["fn"] == function and _within(event, step)), key=lambda task: task.t0)
 
 
+def entered_in(run: Run, function: str, pids: set[int]) -> set[int]:
+    """Which of ``pids`` began a call of ``function`` (at any time, finished or not)."""
+    return {event["pid"] for event in run.events_of("enter")
+            if event["fn"] == function and event["pid"] in pids}
+
+
 def worker_pids(found: list[Task], caller_pid: int | None) -> set[int]:
     """The processes other than the caller that ran tasks."""
     return {task.pid for task in found} - {caller_pid}
@@ -128,6 +134,40 @@ def lifetimes(run: Run, pids: set[int]) -> dict[int, tuple[float, float | None]]
 def pool_operations(run: Run, step: Step) -> list[dict]:
     """The ``Pool`` methods the student's code called during ``step``, in order."""
     return [event for event in run.events_of("pool") if _within(event, step) and is_student(event)]
+
+
+# -- the timeline of a run, for the report ---------------------------------------------------
+
+
+def timeline(run: Run) -> dict:
+    """What happened in a run, in seconds from its first step: each step (call), each task with
+    its process, each process with its life. Plain data for the report and its pictures."""
+    origin = min((step.t0 for step in run.steps if step.t0 is not None), default=0.0)
+
+    def at(moment: float | None) -> float | None:
+        return None if moment is None else round(moment - origin, 4)
+
+    started = {event["child"]: event for event in run.events_of("start")}
+    lives = lifetimes(run, set(started))
+    return {
+        "status": run.status, "elapsed_s": round(run.elapsed_s, 3), "harness_pid": run.harness_pid,
+        "calibration": run.calibration,
+        "steps": [{"name": step.name, "function": _step_function(run, step), "status": step.status,
+                   "t0": at(step.t0), "t1": at(step.t1)} for step in run.steps],
+        "tasks": [{"function": event["fn"], "pid": event["pid"], "t0": at(event["t0"]),
+                   "t1": at(event["t1"])} for event in run.events_of("call")],
+        "processes": [{"pid": pid, "parent": event["pid"], "started": at(event["t"]),
+                       "booted": at(lives.get(pid, (None, None))[0]),
+                       "ended": at(lives.get(pid, (None, None))[1]),
+                       "by": "student" if is_student(event) else "library"}
+                      for pid, event in started.items()],
+    }
+
+
+def _step_function(run: Run, step: Step) -> str | None:
+    if step.name.startswith("call-") and run.calls:
+        return run.calls[int(step.name.split("-")[1])]
+    return None
 
 
 # -- where processes were stuck ----------------------------------------------------------------

@@ -22,6 +22,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--seed", type=int, default=0, help="seed of the random inputs")
     group.addoption("--start-method", default=None, help="spawn, fork or forkserver")
     group.addoption("--course", default=None, help="course file (default: grader/course.yaml)")
+    group.addoption("--observations", help="write the timelines of the runs to this JSON file")
     group.addoption("--grade-exercise", action="append", default=[],
                     help="grade only this exercise (repeatable)")
 

@@ -14,16 +14,17 @@ from pathlib import Path
 
 from grader.catalogue import Catalogue
 from grader.config import Course
+from grader.grading import Results
 
 SCHEMA = 1
 FAILING = ("failed", "error")
 
 
-def build(pytest_data: dict, course: Course, exercises: list[str], catalogue: Catalogue, *,
+def build(results: Results, course: Course, exercises: list[str], catalogue: Catalogue, *,
           submission: Path, seed: int, start_method: str) -> dict:
     """The report for ``exercises`` of ``submission``."""
     verdicts = {}
-    for test in pytest_data.get("tests", []):
+    for test in results.pytest_report.get("tests", []):
         metadata = test.get("metadata") or {}
         if "check" in metadata:
             metadata["duration_s"] = sum(test.get(phase, {}).get("duration", 0.0)
@@ -31,6 +32,8 @@ def build(pytest_data: dict, course: Course, exercises: list[str], catalogue: Ca
             verdicts[(metadata["exercise"], metadata["check"])] = metadata
     sections = [_exercise(course.exercise(exercise_id), verdicts, catalogue)
                 for exercise_id in exercises]
+    for section in sections:
+        section["runs"] = results.timelines.get(section["id"], [])
     return {
         "schema": SCHEMA,
         "submission": submission.name or str(submission),

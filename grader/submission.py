@@ -22,6 +22,7 @@ class ExerciseUnderTest:
         self.folder = folder
         self.exercise = exercise
         self.start_method = start_method
+        self.runs: list[Run] = []  # every call run, for the report's timelines
 
     @property
     def file_name(self) -> str:
@@ -64,9 +65,11 @@ class ExerciseUnderTest:
     def run(self, calls: list[dict], **options) -> Run:
         """Run ``calls`` (see ``call``) in one harness, after making sure the module loads."""
         self.require_loaded()
-        return harness.run_calls(self.folder, self.exercise.id, calls, start_method=self.start_method,
-                                 time_limit_s=self.exercise.time_limit_s,
-                                 functions=list(self.exercise.functions), **options)
+        run = harness.run_calls(self.folder, self.exercise.id, calls, start_method=self.start_method,
+                                time_limit_s=self.exercise.time_limit_s,
+                                functions=list(self.exercise.functions), **options)
+        self.runs.append(run)
+        return run
 
     @functools.cached_property
     def script_run(self) -> Run:

@@ -5,13 +5,14 @@ exercise is exercised through harness subprocesses (``grader.submission``).
 """
 from __future__ import annotations
 
+import json
 import os
 import random
 from pathlib import Path
 
 import pytest
 
-from grader import config
+from grader import config, observe
 from grader.config import Course, Exercise
 from grader.submission import ExerciseUnderTest
 
@@ -28,9 +29,17 @@ def start_method(pytestconfig: pytest.Config, course: Course) -> str:
 
 
 @pytest.fixture(scope="session")
-def _exercises_under_test() -> dict[str, ExerciseUnderTest]:
-    """One ``ExerciseUnderTest`` per exercise, shared by its own checks and the guard checks."""
-    return {}
+def _exercises_under_test(pytestconfig: pytest.Config) -> dict[str, ExerciseUnderTest]:
+    """One ``ExerciseUnderTest`` per exercise, shared by its own checks and the guard checks.
+
+    At the end, the timelines of every run are written where ``--observations`` says."""
+    exercises: dict[str, ExerciseUnderTest] = {}
+    yield exercises
+    path = pytestconfig.getoption("--observations")
+    if path:
+        timelines = {exercise_id: [observe.timeline(run) for run in under_test.runs]
+                     for exercise_id, under_test in exercises.items()}
+        Path(path).write_text(json.dumps(timelines), encoding="utf-8")
 
 
 @pytest.fixture(scope="module")

@@ -45,12 +45,14 @@ def launches(student: ExerciseUnderTest, exercise: Exercise, rng: random.Random)
     duration = exercise.bounds["worker_duree_s"]
     names = _names(rng, rng.randint(*exercise.bounds["workers"]))
     failing, code = f"echec{rng.randint(100, 999)}", rng.randint(3, 9)
+    # The failing worker first or last, never in the middle: the order of the codes must show.
+    mixed = [failing, names[1], names[2]] if rng.random() < 0.5 else [names[1], names[2], failing]
     calls = [call("lancer_worker", names[0], duration), call("lancer_worker", failing, duration),
              call("lancer_plusieurs", names, duration), call("lancer_plusieurs", [], duration),
-             call("lancer_plusieurs", [names[1], failing, names[2]], duration)]
+             call("lancer_plusieurs", mixed, duration)]
     inject = {WORKER: {"when_first_arg": failing, "exit_code": code}}
     run = student.run(calls, watch=[WORKER], inject=inject)
-    return Scenario(run, [names, failing, code], FILE)
+    return Scenario(run, [names, failing, code, mixed], FILE)
 
 
 def _expect_lines(printed: str, expected: list[str], function: str) -> None:
@@ -91,18 +93,18 @@ def test_worker_function_affichage(worker: Scenario) -> None:
 
 def test_lancer_worker_code_sortie(launches: Scenario) -> None:
     """``lancer_worker`` returns the child's real exit code (0, or the code it exited with)."""
-    names, failing, code = launches.inputs
+    names, failing, code, _ = launches.inputs
     expect_equal(launches.value(0, "lancer_worker"), 0, "lancer_worker", names[0])
     expect_equal(launches.value(1, "lancer_worker"), code, "lancer_worker", failing)
 
 
 def test_lancer_plusieurs_codes_sortie(launches: Scenario) -> None:
     """``lancer_plusieurs`` returns one exit code per name, in the order of the names."""
-    names, failing, code = launches.inputs
+    names, failing, code, mixed = launches.inputs
     expect_equal(launches.value(2, "lancer_plusieurs"), [0] * len(names), "lancer_plusieurs", names)
     expect_equal(launches.value(3, "lancer_plusieurs"), [], "lancer_plusieurs", [])
-    expect_equal(launches.value(4, "lancer_plusieurs"), [0, code, 0], "lancer_plusieurs",
-                 [names[1], failing, names[2]])
+    expect_equal(launches.value(4, "lancer_plusieurs"), [code if name == failing else 0 for name in mixed],
+                 "lancer_plusieurs", mixed)
 
 
 # -- api --------------------------------------------------------------------------------------
@@ -111,14 +113,15 @@ def test_lancer_plusieurs_codes_sortie(launches: Scenario) -> None:
 def test_process_start(launches: Scenario) -> None:
     """``lancer_worker`` runs ``worker_function`` in a new process started with ``start()``."""
     launches.value(0, "lancer_worker")
-    step = launches.step(0)
-    tasks = observe.tasks(launches.run, WORKER, step)
-    if not tasks:
-        raise CheckFailed("worker_jamais_appele", fonction="lancer_worker")
-    if any(task.pid == launches.run.harness_pid for task in tasks):
-        raise CheckFailed("run_au_lieu_de_start", pid=launches.run.harness_pid)
-    if not observe.started(launches.run, step, by_student=True):
+    run, step = launches.run, launches.step(0)
+    if any(task.pid == run.harness_pid for task in observe.tasks(run, WORKER, step)):
+        raise CheckFailed("run_au_lieu_de_start", pid=run.harness_pid)
+    children = {event["child"] for event in observe.started(run, step, by_student=True)}
+    if not children:
         raise CheckFailed("start_non_appele")
+    # Read from the children themselves: a child that is never joined may begin after the call.
+    if not observe.entered_in(run, WORKER, children):
+        raise CheckFailed("worker_jamais_appele", fonction="lancer_worker")
 
 
 # -- parallelism ------------------------------------------------------------------------------
@@ -130,14 +133,13 @@ def test_lancer_plusieurs_simultanes(launches: Scenario) -> None:
     launches.value(2, "lancer_plusieurs")
     run, step = launches.run, launches.step(2)
     starts = observe.started(run, step, by_student=True)
-    workers = observe.worker_pids(observe.tasks(run, WORKER, step), run.harness_pid)
-    if len(starts) < len(names) or len(workers) < len(names):
-        raise CheckFailed("pas_un_processus_par_nom", noms=len(names), lances=len(starts),
-                          workers=len(workers))
+    if len(starts) < len(names):
+        raise CheckFailed("pas_un_processus_par_nom", noms=len(names), lances=len(starts))
     children = {event["child"] for event in starts}
     ends = [event["t"] for event in run.events_of("exit") if event["pid"] in children]
     ends += [event["t"] for event in observe.ended_by_student(run, step, "join")]
-    started_before_first_end = sum(1 for event in starts if event["t"] < min(ends, default=float("inf")))
+    first_end = min(ends, default=float("inf"))
+    started_before_first_end = sum(1 for event in starts if event["t"] < first_end)
     if started_before_first_end < len(names):
         raise CheckFailed("lancement_sequentiel", noms=len(names), ensemble=started_before_first_end)
 

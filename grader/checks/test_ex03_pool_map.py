@@ -121,7 +121,14 @@ def test_taches_simultanees(parallel: Scenario, exercise: Exercise) -> None:
     found, count, processes = _parallel_observations(parallel)
     in_flight = observe.max_in_flight(found)
     workers = observe.worker_pids(found, parallel.run.harness_pid)
-    needed = exercise.bounds.get("min_en_vol", 2)
+    needed = exercise.bounds["min_en_vol"]
+    duree = parallel.run.constants.get("DUREE")
+    if isinstance(duree, (int, float)) and found and observe.median_duration(found) < duree / 2:
+        # Tasks that take no time cannot be seen overlapping; carre_resultat reports the cause.
+        raise CannotMeasure("taches_trop_courtes", duree=duree,
+                            mesure=round(observe.median_duration(found), 4))
+    if in_flight >= needed and len(workers) < needed:
+        raise CheckFailed("simultane_dans_un_processus", en_vol=in_flight, workers=len(workers))
     if in_flight < needed or len(workers) < needed:
         raise CheckFailed("pas_simultane", taches=count, en_vol=in_flight, workers=len(workers),
                           vagues=observe.busiest_worker_load(found), minimum=needed)
@@ -133,7 +140,9 @@ def test_duree_dans_la_borne(parallel: Scenario, exercise: Exercise) -> None:
     run = parallel.run
     bounds = exercise.bounds
     duree = run.constants.get("DUREE")
-    if not isinstance(duree, (int, float)) or duree <= 0 or not found:
+    if not found:
+        raise CheckFailed("nombre_appels", attendu=count, obtenu=0, fonction=TASK)
+    if not isinstance(duree, (int, float)) or duree <= 0:
         raise CheckFailed("duree_invalide", duree=duree)
     task_time = max(duree, min(observe.median_duration(found), duree * (1 + bounds["duree_tolerance"])))
     plan = MapPlan(count, processes)

@@ -42,6 +42,15 @@ def main(request_path):
         step.pop("module", None)
         result["steps"].append(step)
         save()
+    _wait_for_children()
+
+
+def _wait_for_children():
+    """Wait for the processes the student left running, as Python does when a script ends
+    (``multiprocessing.util._exit_function``): they may still record what they do."""
+    for child in multiprocessing.active_children():
+        if not child.daemon:
+            child.join()
 
 
 def _step(request, name, action):

@@ -187,9 +187,9 @@ def _wrap_start(start):
             raise RuntimeError(
                 "mpgrade : un processus est lancé pendant l'import du module "
                 "(il manque la garde if __name__ == '__main__':)")
+        target = getattr(getattr(self, "_target", None), "__name__", None)  # start() deletes it
         result = start(self)
-        record("start", child=self.pid, caller=caller, cls=type(self).__name__, t=now(),
-               target=getattr(getattr(self, "_target", None), "__name__", None))
+        record("start", child=self.pid, caller=caller, cls=type(self).__name__, t=now(), target=target)
         return result
 
     return wrapper

@@ -1,0 +1,41 @@
+"""Erreur : aucun join() — lancer_worker et lancer_plusieurs renvoient exitcode sans attendre la fin des processus."""
+
+import multiprocessing
+import os
+import time
+
+
+def info_processus(titre: str) -> dict:
+    print(titre)
+    print('Nom du module:', __name__)
+    print('ID du processus parent:', os.getppid())
+    print('ID du processus:', os.getpid())
+    print("-" * 20)
+    return {"titre": titre, "module": __name__,
+            "ppid": os.getppid(), "pid": os.getpid()}
+
+
+def worker_function(nom: str, duree: float = 0.2) -> None:
+    info_processus(f'Fonction worker {nom}')
+    print(f'Worker {nom}: Démarrage')
+    time.sleep(duree)
+    print(f'Worker {nom}: Fin')
+
+
+def lancer_worker(nom: str, duree: float = 0.2) -> int:
+    p = multiprocessing.Process(target=worker_function, args=(nom, duree))
+    p.start()
+    return p.exitcode
+
+
+def lancer_plusieurs(noms: list[str], duree: float = 0.2) -> list[int]:
+    processus = [multiprocessing.Process(target=worker_function, args=(nom, duree))
+                 for nom in noms]
+    for p in processus:
+        p.start()
+    return [p.exitcode for p in processus]
+
+
+if __name__ == '__main__':
+    print(f"Code de sortie du worker : {lancer_worker('P1')}")
+    print(f"Codes de sortie : {lancer_plusieurs(['A', 'B', 'C'])}")

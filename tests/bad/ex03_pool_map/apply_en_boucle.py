@@ -1,0 +1,26 @@
+"""Erreur : carres_paralleles appelle pool.apply (bloquant) pour chaque nombre : une seule tâche à la fois."""
+
+import multiprocessing
+import time
+
+DUREE = 0.1
+
+
+def carre(x: int) -> int:
+    time.sleep(DUREE)
+    return x * x
+
+
+def carres_paralleles(nombres, processes: int = 4) -> list[int]:
+    with multiprocessing.Pool(processes=processes) as pool:
+        return [pool.apply(carre, (x,)) for x in nombres]
+
+
+def carres_sequentiels(nombres) -> list[int]:
+    return [carre(x) for x in nombres]
+
+
+if __name__ == '__main__':
+    for f in (carres_sequentiels, carres_paralleles):
+        debut = time.time()
+        print(f.__name__, f(range(10)), f"{time.time() - debut:.2f} s")

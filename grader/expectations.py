@@ -5,12 +5,23 @@ states the check.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from grader import observe
 from grader.harness import Run, Step
-from grader.verdicts import CheckFailed
+from grader.observe import MapPlan
+from grader.verdicts import CannotMeasure, CheckFailed
 
 ENDING_OPERATIONS = ("close", "terminate", "__exit__")
 HOUSEKEEPING_OPERATIONS = ("create", "close", "join", "terminate", "__exit__")
+
+
+def expect_task_sleeps(run: Run, step: Step, task: str, duree: object) -> None:
+    """Each call of ``task`` during ``step`` lasted at least ``DUREE`` (it sleeps, as asked)."""
+    durations = [found.duration for found in observe.tasks(run, task, step)]
+    if not isinstance(duree, (int, float)) or not durations or min(durations) < 0.9 * duree:
+        raise CheckFailed("tache_sans_pause", fonction=task, duree=duree,
+                          mesure=round(min(durations), 3) if durations else "?")
 
 
 def expect_pool_closed(run: Run, step: Step) -> None:
@@ -42,3 +53,82 @@ def expect_process_pool_method(run: Run, step: Step, method: str, processes: int
     if method not in used:
         raise CheckFailed("methode_non_utilisee", methode=method,
                           utilise=", ".join(sorted(set(used))) or "aucune")
+
+
+@dataclass
+class MappedCall:
+    """A call that should spread ``count`` tasks of ``task`` over a pool of ``processes`` workers
+    (``Pool.map`` or ``Pool.starmap``), and what the probe saw of it. ``method`` is how the student
+    reads the fix, e.g. ``pool.map(carre, nombres)``."""
+
+    run: Run
+    step: Step
+    task: str
+    count: int
+    processes: int
+    method: str
+    bounds: dict
+
+    @property
+    def tasks(self) -> list[observe.Task]:
+        return observe.tasks(self.run, self.task, self.step)
+
+    @property
+    def _facts(self) -> dict:
+        return {"fonction": self.task, "appel": self.method, "taches": self.count,
+                "processes": self.processes}
+
+    def expect_tasks_in_children(self) -> None:
+        found = self.tasks
+        caller = self.run.harness_pid
+        in_caller = [task for task in found if task.pid == caller]
+        if len(found) != self.count:
+            raise CheckFailed("nombre_appels", attendu=self.count, obtenu=len(found), **self._facts)
+        if in_caller:
+            key = ("taches_dans_l_appelant" if len(in_caller) == self.count
+                   else "taches_en_partie_dans_l_appelant")
+            raise CheckFailed(key, dans_appelant=len(in_caller), pid=caller, **self._facts)
+
+    def expect_requested_processes(self) -> None:
+        children = {event["child"] for event in observe.started(self.run, self.step)}
+        workers = observe.worker_pids(self.tasks, self.run.harness_pid)
+        if len(children) != self.processes or not workers <= children:
+            raise CheckFailed("processus_demandes", demandes=self.processes, lances=len(children),
+                              utilises=len(workers), **self._facts)
+
+    def expect_simultaneous(self, duree: object) -> None:
+        found = self.tasks
+        in_flight = observe.max_in_flight(found)
+        workers = observe.worker_pids(found, self.run.harness_pid)
+        needed = self.bounds["min_en_vol"]
+        if isinstance(duree, (int, float)) and found and observe.median_duration(found) < duree / 2:
+            # Tasks that take no time cannot be seen overlapping; the task's own check says why.
+            raise CannotMeasure("taches_trop_courtes", duree=duree,
+                                mesure=round(observe.median_duration(found), 4), **self._facts)
+        if in_flight >= needed and len(workers) < needed:
+            raise CheckFailed("simultane_dans_un_processus", en_vol=in_flight, workers=len(workers),
+                              **self._facts)
+        if in_flight < needed or len(workers) < needed:
+            raise CheckFailed("pas_simultane", en_vol=in_flight, workers=len(workers),
+                              vagues=observe.busiest_worker_load(found), minimum=needed, **self._facts)
+
+    def expect_duration(self, duree: object) -> None:
+        """Wall time within the waves ``Pool.map`` needs, plus the start-up measured just before."""
+        found = self.tasks
+        if not found:
+            raise CheckFailed("nombre_appels", attendu=self.count, obtenu=0, **self._facts)
+        if not isinstance(duree, (int, float)) or duree <= 0:
+            raise CheckFailed("duree_invalide", duree=duree, **self._facts)
+        bounds = self.bounds
+        task_time = max(duree, min(observe.median_duration(found), duree * (1 + bounds["duree_tolerance"])))
+        plan = MapPlan(self.count, self.processes)
+        startup = self.run.calibration["startup_s"] if self.run.calibration else 0.0
+        bound = plan.waves * task_time + bounds["demarrage_facteur"] * startup + bounds["marge_s"]
+        sequential_time = self.count * duree
+        facts = dict(duree=duree, vagues=plan.waves, paquets=plan.chunksize, borne=round(bound, 2),
+                     demarrage=round(startup, 3), sequentiel=round(sequential_time, 2),
+                     mesure=round(self.step.duration, 2), **self._facts)
+        if bound >= bounds["part_sequentielle_max"] * sequential_time:
+            raise CannotMeasure("machine_trop_chargee", **facts)
+        if self.step.duration > bound:
+            raise CheckFailed("trop_lent", **facts)

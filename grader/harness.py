@@ -39,6 +39,7 @@ class Step:
     type: str | None = None
     error: dict | None = None
     alive_after: list = field(default_factory=list)
+    cpu: dict | None = None  # CPU seconds the OS accounted: {"self": …, "children": …}
     stdout: str = ""
     stderr: str = ""
 
@@ -191,7 +192,7 @@ def _collect(work: Path, status: str, process: subprocess.Popen, elapsed: float,
 
 def _step(raw: dict, out_dir: Path) -> Step:
     known = {key: raw[key] for key in ("name", "status", "t0", "t1", "value", "type", "error",
-                                       "alive_after") if key in raw}
+                                       "alive_after", "cpu") if key in raw}
     return Step(**known, stdout=read_output(out_dir / f"{raw['name']}.out"),
                 stderr=read_output(out_dir / f"{raw['name']}.err"))
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from grader.harness import Run, Step
 
 LIBRARY_MODULES = ("multiprocessing", "concurrent.")  # callers that are not the student's code
+HARNESS_MODULES = ("__main__", "__mp_main__")
 
 
 @dataclass(frozen=True)
@@ -107,8 +108,10 @@ class MapPlan:
 
 
 def is_student(event: dict) -> bool:
-    """The event comes from the student's code, not from the machinery of a Pool."""
-    return not str(event.get("caller", "")).startswith(LIBRARY_MODULES)
+    """The event comes from the student's code, not from a Pool's machinery nor the harness
+    (whose module is the main one: the student's module never is, in a call run)."""
+    caller = str(event.get("caller", ""))
+    return caller not in HARNESS_MODULES and not caller.startswith(LIBRARY_MODULES)
 
 
 def started(run: Run, step: Step, *, by_student: bool | None = None) -> list[dict]:

@@ -57,6 +57,28 @@ def grade(folder: Path, *exercises: str, seed: int = 1, start_method: str | None
     return Graded(report, finished.returncode, finished.stdout, finished.stderr)
 
 
+EXPECTATIONS = yaml.safe_load((BAD / "expectations.yaml").read_text(encoding="utf-8"))
+
+
+def assert_variant_verdicts(tmp_path: Path, exercise_id: str, variant: str, spec: dict) -> None:
+    """Grade a known-bad variant alone: exactly its expected checks fail, skip, or may fail."""
+    folder = make_submission(tmp_path / variant, {exercise_id: BAD / exercise_id / f"{variant}.py"})
+    graded = grade(folder, exercise_id)
+    assert graded.report, graded.stderr
+    statuses = {check_id: check["status"] for check_id, check in graded.checks(exercise_id).items()}
+    failing = {check_id for check_id, status in statuses.items() if status in ("failed", "error")}
+    skipped = {check_id for check_id, status in statuses.items() if status == "skipped"}
+    either = set(spec.get("may_fail", []))
+    explanation = "\n".join(f"{check['id']}: {check['status']} — {check['message']}"
+                            for check in graded.exercise(exercise_id)["checks"])
+    assert set(spec["fails"]) <= failing <= set(spec["fails"]) | either, explanation
+    assert skipped - either == set(spec.get("skips", [])), explanation
+    for check_id in spec["fails"]:
+        check = graded.checks(exercise_id)[check_id]
+        assert check["message"] and check["hint"], check
+    assert graded.returncode == 1
+
+
 @pytest.fixture(scope="session")
 def course_settings() -> dict:
     return yaml.safe_load(COURSE.read_text(encoding="utf-8"))

@@ -10,6 +10,8 @@ import importlib
 import inspect
 import json
 import multiprocessing
+import multiprocessing.connection
+import multiprocessing.sharedctypes
 import os
 import sys
 import traceback
@@ -35,10 +37,12 @@ def main(request_path):
     result["constants"] = {name: _json_value(getattr(module, name, None))
                            for name in request.get("constants", [])}
     save()
+    objects = SharedObjects(module)
     for index, call in enumerate(request.get("calls", [])):
-        function = getattr(module, call["function"])
-        step = _step(request, f"call-{index}",
-                     lambda: function(*call.get("args", []), **call.get("kwargs", {})))
+        function = objects.function(call["function"])
+        args = [objects.resolve(arg) for arg in call.get("args", [])]
+        kwargs = {key: objects.resolve(value) for key, value in call.get("kwargs", {}).items()}
+        step = _step(request, f"call-{index}", lambda: function(*args, **kwargs))
         step.pop("module", None)
         result["steps"].append(step)
         save()
@@ -58,6 +62,7 @@ def _step(request, name, action):
     out_dir = request["out_dir"]
     _redirect_output(os.path.join(out_dir, name))
     step = {"name": name, "t0": mpgrade_probe.now()}
+    times_before = os.times()
     try:
         value = action()
     except BaseException as exc:  # the student's code may raise anything, SystemExit included
@@ -68,10 +73,152 @@ def _step(request, name, action):
         else:
             step.update(status="ok", value=_json_value(value), type=type(value).__name__)
     step["t1"] = mpgrade_probe.now()
+    step["cpu"] = _cpu_seconds(times_before, os.times())
     sys.stdout.flush()
     sys.stderr.flush()
     step["alive_after"] = _children_alive()
     return step
+
+
+def _cpu_seconds(before, after):
+    """CPU time the operating system accounted during a step: this process, and its children
+    that ended and were waited for (a pool's workers are, when it is closed)."""
+    return {"self": (after.user - before.user) + (after.system - before.system),
+            "children": (after.children_user - before.children_user)
+            + (after.children_system - before.children_system)}
+
+
+class SharedObjects:
+    """What the grader's calls refer to by name, created here in the student's main process.
+
+    In a call's arguments, ``{"$queue": name}``, ``{"$value": [name, typecode, initial]}``,
+    ``{"$array": [name, typecode, size]}``, ``{"$pipe": [name, 0 or 1]}`` and
+    ``{"$callback": name}`` stand for a ``Queue``, ``Value``, ``Array``, one end of a ``Pipe``, or a
+    function that only records when it is called. Functions named ``@…`` are the harness's own
+    tools (``@start``, ``@join``, ``@put``, ``@take``, ``@drain``, ``@value``, ``@dialogue``,
+    ``@together``), the others the student's.
+    """
+
+    def __init__(self, module):
+        self.module = module
+        self.objects = {}
+        self.processes = {}
+
+    def function(self, name):
+        if name.startswith("@"):
+            return getattr(self, "tool_" + name[1:])
+        return getattr(self.module, name)
+
+    def resolve(self, value):
+        if isinstance(value, list):
+            return [self.resolve(item) for item in value]
+        if not (isinstance(value, dict) and len(value) == 1 and next(iter(value)).startswith("$")):
+            return value
+        kind, spec = next(iter(value.items()))
+        name = spec if isinstance(spec, str) else spec[0]
+        if (kind, name) not in self.objects:
+            self.objects[(kind, name)] = self._create(kind, spec)
+        made = self.objects[(kind, name)]
+        return made[spec[1]] if kind == "$pipe" else made
+
+    def _create(self, kind, spec):
+        if kind == "$queue":
+            return multiprocessing.Queue()
+        if kind == "$value":
+            return multiprocessing.Value(spec[1], spec[2])
+        if kind == "$array":
+            return multiprocessing.Array(spec[1], spec[2])
+        if kind == "$pipe":
+            return multiprocessing.Pipe()
+        if kind == "$callback":
+            return _Callback(spec)
+        raise ValueError(f"unknown shared object {kind}")
+
+    def tool_start(self, handle, function, *args):
+        """Start the student's ``function`` in a child process, without waiting for it."""
+        process = multiprocessing.Process(target=getattr(self.module, function), args=args)
+        process.start()
+        for arg in args:  # the child has its end of a pipe now: ours must not keep it open
+            if isinstance(arg, multiprocessing.connection.Connection):
+                arg.close()
+        self.processes[handle] = process
+        return process.pid
+
+    def tool_join(self, handle, timeout):
+        """Wait at most ``timeout`` seconds; say whether the process ended and how."""
+        process = self.processes[handle]
+        started = mpgrade_probe.now()
+        process.join(timeout)
+        return {"exitcode": process.exitcode, "alive": process.is_alive(), "pid": process.pid,
+                "waited_s": mpgrade_probe.now() - started}
+
+    def tool_put(self, queue, *items):
+        for item in items:
+            queue.put(item)
+
+    def tool_take(self, queue, count, timeout):
+        """Up to ``count`` items, each awaited at most ``timeout`` seconds."""
+        import queue as queues
+        taken = []
+        try:
+            for _ in range(count):
+                taken.append(queue.get(timeout=timeout))
+        except queues.Empty:
+            pass
+        return taken
+
+    def tool_drain(self, queue, timeout):
+        """Every item that arrives until the queue stays empty for ``timeout`` seconds."""
+        return self.tool_take(queue, 10**9, timeout)
+
+    def tool_value(self, shared):
+        return list(shared) if isinstance(shared, multiprocessing.sharedctypes.SynchronizedArray) \
+            else shared.value
+
+    def tool_dialogue(self, connection, messages, timeout):
+        """Send each message and wait for its answer; then ``None``; then watch for more."""
+        answers = []
+        for message in messages:
+            connection.send(message)
+            if not connection.poll(timeout):
+                return {"answers": answers, "stuck_at": message, "after_none": []}
+            answers.append(connection.recv())
+        connection.send(None)
+        after = []
+        try:
+            while connection.poll(timeout):
+                after.append(connection.recv())
+        except (EOFError, OSError):
+            after.append("<EOF>")
+        return {"answers": answers, "stuck_at": None, "after_none": after}
+
+    def tool_together(self, function, count, *args):
+        """Run the student's ``function(*args)`` in ``count`` processes released at once by a
+        barrier, so that their accesses really overlap; their exit codes."""
+        barrier = multiprocessing.Barrier(count)
+        processes = [multiprocessing.Process(target=_after_barrier,
+                                             args=(barrier, self.module.__name__, function, args))
+                     for _ in range(count)]
+        for process in processes:
+            process.start()
+        for process in processes:
+            process.join()
+        return [process.exitcode for process in processes]
+
+
+def _after_barrier(barrier, module_name, function, args):
+    barrier.wait()
+    getattr(importlib.import_module(module_name), function)(*args)
+
+
+class _Callback:
+    """A function the student's code is given; it only records when it is called."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __call__(self, *args, **kwargs):
+        mpgrade_probe.record("callback", name=self.name, t=mpgrade_probe.now())
 
 
 def _redirect_output(prefix):

@@ -26,6 +26,7 @@ import time
 
 _monotonic = time.monotonic
 _getpid = os.getpid
+_get_ident = threading.get_ident
 _write = os.write
 _open = os.open
 _dumps = json.dumps
@@ -124,7 +125,8 @@ def _watched(function):
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
         t0 = now()
-        record("enter", fn=function.__name__, t0=t0)
+        shown = _shown_arguments(args)
+        record("enter", fn=function.__name__, t0=t0, tid=_get_ident(), args=shown)
         error = None
         try:
             if injected and args and args[0] == injected["when_first_arg"]:
@@ -134,10 +136,17 @@ def _watched(function):
             error = type(exc).__name__
             raise
         finally:
-            record("call", fn=function.__name__, t0=t0, t1=now(), error=error)
+            record("call", fn=function.__name__, t0=t0, t1=now(), error=error, tid=_get_ident(),
+                   args=shown)
 
     wrapper._mpgrade_watched = True
     return wrapper
+
+
+def _shown_arguments(args):
+    """Arguments small enough to record as they are; others by their type's name."""
+    return [arg if isinstance(arg, (int, float, bool, type(None))) or (
+        isinstance(arg, str) and len(arg) < 100) else type(arg).__name__ for arg in args[:6]]
 
 
 # -- multiprocessing: who starts, joins and ends which process ---------------------------------
@@ -166,6 +175,8 @@ def _instrument_multiprocessing():
     for name in ("map", "starmap", "imap", "imap_unordered", "map_async", "starmap_async",
                  "apply", "apply_async", "close", "terminate", "join", "__exit__"):
         setattr(pool_class, name, _wrap_pool_method(name, getattr(pool_class, name)))
+    result_class = multiprocessing.pool.ApplyResult  # MapResult inherits it
+    result_class.get = _wrap_result_get(result_class.get)
 
 
 def _starting_during_import(process):
@@ -256,6 +267,22 @@ def _wrap_pool_method(name, method):
             return method(self, *args, **kwargs)
         finally:
             _local.pool_depth = depth
+
+    return wrapper
+
+
+def _wrap_result_get(get):
+    """Record when the student's code waits for an asynchronous result (``AsyncResult.get``)."""
+
+    @functools.wraps(get)
+    def wrapper(self, *args, **kwargs):
+        caller = _caller_module()
+        t0 = now()
+        try:
+            return get(self, *args, **kwargs)
+        finally:
+            if getattr(_local, "pool_depth", 0) == 0:
+                record("get", t0=t0, t=now(), caller=caller, cls=type(self).__name__)
 
     return wrapper
 

@@ -13,6 +13,7 @@ from grader.harness import Run, Step
 
 LIBRARY_MODULES = ("multiprocessing", "concurrent.")  # callers that are not the student's code
 HARNESS_MODULES = ("__main__", "__mp_main__")
+MULTIPROCESSING_HELPERS = ("resource_tracker.py", "forkserver.py")  # servers, never the culprit
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class Task:
         return self.t1 - self.t0
 
 
-def _within(event: dict, step: Step) -> bool:
+def is_within(event: dict, step: Step) -> bool:
     moment = event.get("t", event.get("t0"))
     return step.t0 is not None and moment is not None and step.t0 <= moment <= (
         step.t1 if step.t1 is not None else math.inf)
@@ -37,7 +38,7 @@ def _within(event: dict, step: Step) -> bool:
 def tasks(run: Run, function: str, step: Step) -> list[Task]:
     """The calls of ``function`` that began during ``step``, in order of start."""
     return sorted((Task(event["pid"], event["t0"], event["t1"]) for event in run.events_of("call")
-                   if event["fn"] == function and _within(event, step)), key=lambda task: task.t0)
+                   if event["fn"] == function and is_within(event, step)), key=lambda task: task.t0)
 
 
 def entered_in(run: Run, function: str, pids: set[int]) -> set[int]:
@@ -116,13 +117,13 @@ def is_student(event: dict) -> bool:
 
 def started(run: Run, step: Step, *, by_student: bool | None = None) -> list[dict]:
     """``start`` events during ``step`` (only those of the student's own code with ``by_student``)."""
-    return [event for event in run.events_of("start") if _within(event, step)
+    return [event for event in run.events_of("start") if is_within(event, step)
             and (by_student is None or is_student(event) == by_student)]
 
 
 def ended_by_student(run: Run, step: Step, kind: str) -> list[dict]:
     """``join``, ``terminate`` or ``kill`` calls made by the student's code during ``step``."""
-    return [event for event in run.events_of(kind) if _within(event, step) and is_student(event)]
+    return [event for event in run.events_of(kind) if is_within(event, step) and is_student(event)]
 
 
 def lifetimes(run: Run, pids: set[int]) -> dict[int, tuple[float, float | None]]:
@@ -136,7 +137,7 @@ def lifetimes(run: Run, pids: set[int]) -> dict[int, tuple[float, float | None]]
 
 def pool_operations(run: Run, step: Step) -> list[dict]:
     """The ``Pool`` methods the student's code called during ``step``, in order."""
-    return [event for event in run.events_of("pool") if _within(event, step) and is_student(event)]
+    return [event for event in run.events_of("pool") if is_within(event, step) and is_student(event)]
 
 
 # -- the timeline of a run, for the report ---------------------------------------------------
@@ -179,21 +180,35 @@ _FRAME = re.compile(r'File "(?P<file>[^"]+)", line (?P<line>\d+) in (?P<function
 
 
 def stuck_places(run: Run, student_files: set[str]) -> list[str]:
-    """For each process that dumped its stack, where it was: the innermost line of the student's
-    own files, else its innermost frame. Each reads ``pid 1234: carre (ex03_pool_map.py:5)``;
-    the harness, the student's main process, is marked ``*``.
+    """Where each process was when the run was stopped, read from the stacks it dumped.
+
+    Each entry names the process (``*`` marks the student's main process, a child shows the
+    function it was started for), the innermost line of the student's own files, and where that
+    line was waiting: ``pid 5*: pipeline (ex06_queue.py:44) → _wait (popen_fork.py:27)``.
     """
+    targets = {event["child"]: event.get("target") for event in run.events_of("start")}
     places = []
     for pid, text in sorted(run.stacks.items()):
         frames = [match.groupdict() for match in _FRAME.finditer(text)]  # innermost first
-        if not frames:
+        if not frames or _is_helper(frames):
             continue
         own = [frame for frame in frames if _base_name(frame["file"]) in student_files]
-        frame = (own or frames)[0]
-        marker = "*" if pid == run.harness_pid else ""
-        places.append(f"pid {pid}{marker}: {frame['function']} "
-                      f"({_base_name(frame['file'])}:{frame['line']})")
+        name = "*" if pid == run.harness_pid else (f" [{targets[pid]}]" if targets.get(pid) else "")
+        place = _frame_text(own[0]) if own else ""
+        if not own or frames[0] is not own[0]:
+            place = f"{place} → {_frame_text(frames[0])}" if place else _frame_text(frames[0])
+        places.append(f"pid {pid}{name}: {place}")
     return places
+
+
+def _is_helper(frames: list[dict]) -> bool:
+    """A server of multiprocessing itself (resource tracker, fork server), not a process it runs."""
+    return any(_base_name(frame["file"]) in MULTIPROCESSING_HELPERS for frame in frames) and not any(
+        frame["function"] == "_bootstrap" for frame in frames)
+
+
+def _frame_text(frame: dict) -> str:
+    return f"{frame['function']} ({_base_name(frame['file'])}:{frame['line']})"
 
 
 def _base_name(path: str) -> str:

@@ -5,11 +5,13 @@ check; and they compare what came back with values computed here, in the grader'
 """
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from grader.harness import Run, Step
 from grader.submission import returned
-from grader.verdicts import CheckFailed
+from grader.verdicts import CheckFailed, StudentCodeError
 
 SHOWN_CHARACTERS = 120
 
@@ -38,3 +40,15 @@ def expect_equal(found: object, expected: object, function: str, given: object) 
     if found != expected:
         raise CheckFailed("resultat_incorrect", fonction=function, entree=shorten(given),
                           attendu=shorten(expected), obtenu=shorten(found))
+
+
+@contextlib.contextmanager
+def deadlock_fails() -> Iterator[None]:
+    """Where the check is about termination, a hang is the mistake itself: a failed check (with
+    the same diagnosis), not an error of the student's code."""
+    try:
+        yield
+    except StudentCodeError as error:
+        if error.key != "delai_depasse":
+            raise
+        raise CheckFailed("interblocage", **error.facts) from error

@@ -63,4 +63,5 @@ def test_stuck_places_name_the_student_line_first():
     other = 'Thread 0x02 (most recent call first):\n  File "/usr/lib/threading.py", line 9 in wait\n'
     places = observe.stuck_places(_run([], harness_pid=5, stacks={5: stack, 6: other}),
                                   {"ex06_queue.py"})
-    assert places == ["pid 5*: consommateur (ex06_queue.py:12)", "pid 6: wait (threading.py:9)"]
+    assert places == ["pid 5*: consommateur (ex06_queue.py:12) → _recv_bytes (connection.py:430)",
+                      "pid 6: wait (threading.py:9)"]

@@ -149,8 +149,13 @@ class SharedObjects:
         process = self.processes[handle]
         started = mpgrade_probe.now()
         process.join(timeout)
-        return {"exitcode": process.exitcode, "alive": process.is_alive(), "pid": process.pid,
-                "waited_s": mpgrade_probe.now() - started}
+        alive = process.is_alive()
+        waited = mpgrade_probe.now() - started
+        if alive:  # it would keep the run alive until its time limit: the verdict is known
+            process.kill()
+            process.join()
+        return {"exitcode": None if alive else process.exitcode, "alive": alive, "pid": process.pid,
+                "waited_s": waited}
 
     def tool_put(self, queue, *items):
         for item in items:

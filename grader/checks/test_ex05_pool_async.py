@@ -1,0 +1,198 @@
+"""Exercise 5 — ``apply`` (blocking), ``apply_async`` and ``map_async``: submit, work meanwhile, collect.
+
+``pendant_ce_temps`` is a function of the grader that only records when it is called; whether it
+ran while the tasks were still running is read from the tasks' own intervals.
+"""
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from grader import observe
+from grader.config import Exercise
+from grader.expectations import expect_pool_closed, expect_process_pool_method, expect_task_sleeps
+from grader.harness import Run, Step
+from grader.scenario import Scenario, expect_equal
+from grader.submission import ExerciseUnderTest, call
+from grader.verdicts import CannotMeasure, CheckFailed
+
+EXERCISE = "ex05_pool_async"
+FILE = f"{EXERCISE}.py"
+TASK = "tache"
+SQUARE = "carre"
+MEANWHILE = {"$callback": "pendant_ce_temps"}
+
+
+def _durations(rng: random.Random, count: int, low: float, high: float) -> list[float]:
+    """Distinct durations, longest first: tasks finish in another order than they were submitted."""
+    return sorted({round(rng.uniform(low, high), 2) for _ in range(count * 3)}, reverse=True)[:count]
+
+
+def _messages(durations: list[float]) -> list[str]:
+    return [f"Tâche de {duration}s terminée" for duration in durations]
+
+
+@pytest.fixture(scope="module")
+def blocking(student: ExerciseUnderTest, rng: random.Random) -> Scenario:
+    """``tache`` alone, then ``executer_bloquant`` on a few durations."""
+    single = round(rng.uniform(0.05, 0.15), 2)
+    durations = _durations(rng, 4, 0.05, 0.15)
+    run = student.run([call(TASK, single), call("executer_bloquant", durations, 2)], watch=[TASK])
+    return Scenario(run, [single, durations], FILE)
+
+
+@pytest.fixture(scope="module")
+def asynchronous(student: ExerciseUnderTest, exercise: Exercise, rng: random.Random) -> Scenario:
+    """``executer_async`` with a ``pendant_ce_temps``, after timing an empty Pool."""
+    bounds = exercise.bounds
+    durations = _durations(rng, bounds["taches_async"], *bounds["durees_async"])
+    run = student.run([call("executer_async", durations, bounds["processes"],
+                            pendant_ce_temps=MEANWHILE)],
+                      watch=[TASK], calibrate_pool=bounds["processes"])
+    return Scenario(run, [durations, bounds["processes"]], FILE)
+
+
+@pytest.fixture(scope="module")
+def squares(student: ExerciseUnderTest, rng: random.Random) -> Scenario:
+    """``carres_async`` with a ``pendant_ce_temps``."""
+    numbers = [rng.randint(-30, 99) for _ in range(rng.randint(9, 14))]
+    run = student.run([call("carres_async", numbers, 4, pendant_ce_temps=MEANWHILE)],
+                      watch=[SQUARE], constants=["DUREE"])
+    return Scenario(run, [numbers], FILE)
+
+
+def _expect_meanwhile(run: Run, step: Step, task: str, submission: str) -> None:
+    """``pendant_ce_temps`` was called once, after every submission and before the last task ended."""
+    callbacks = [event for event in run.events_of("callback") if observe.is_within(event, step)]
+    if not callbacks:
+        raise CheckFailed("pendant_jamais_appele")
+    if len(callbacks) > 1:
+        raise CheckFailed("pendant_plusieurs_fois", nombre=len(callbacks))
+    moment = callbacks[0]["t"]
+    submitted = [op["t"] for op in observe.pool_operations(run, step) if op["op"] == submission]
+    tasks = observe.tasks(run, task, step)
+    if not submitted or moment < max(submitted):
+        raise CheckFailed("pendant_avant_soumission", methode=submission)
+    last_end = max((found.t1 for found in tasks), default=moment)
+    if moment >= last_end:
+        raise CheckFailed("pendant_apres_les_taches", retard=round(moment - last_end, 3),
+                          taches=len(tasks))
+
+
+# -- tache and executer_bloquant --------------------------------------------------------------
+
+
+def test_tache_resultat(blocking: Scenario) -> None:
+    """``tache(duree)`` sleeps ``duree`` and returns « Tâche de {duree}s terminée »."""
+    single = blocking.inputs[0]
+    expect_equal(blocking.value(0, TASK), _messages([single])[0], TASK, single)
+    expect_task_sleeps(blocking.run, blocking.step(0), TASK, single)
+
+
+def test_executer_bloquant_resultat(blocking: Scenario) -> None:
+    """``executer_bloquant`` returns the messages in the order of the durations."""
+    durations = blocking.inputs[1]
+    expect_equal(blocking.value(1, "executer_bloquant"), _messages(durations), "executer_bloquant",
+                 durations)
+
+
+def test_executer_bloquant_un_a_la_fois(blocking: Scenario) -> None:
+    """``executer_bloquant`` uses ``pool.apply``: each task ends before the next one starts."""
+    blocking.value(1, "executer_bloquant")
+    run, step = blocking.run, blocking.step(1)
+    expect_process_pool_method(run, step, "apply")
+    tasks = observe.tasks(run, TASK, step)
+    if observe.max_in_flight(tasks) > 1:
+        raise CheckFailed("bloquant_simultane", en_vol=observe.max_in_flight(tasks))
+
+
+# -- executer_async ---------------------------------------------------------------------------
+
+
+def test_executer_async_resultat(asynchronous: Scenario) -> None:
+    """``executer_async`` returns the messages in submission order, whatever order they end in."""
+    durations = asynchronous.inputs[0]
+    expect_equal(asynchronous.value(0, "executer_async"), _messages(durations), "executer_async",
+                 durations)
+
+
+def test_executer_async_soumet_tout(asynchronous: Scenario) -> None:
+    """Every task is submitted with ``apply_async`` before the first result is awaited."""
+    asynchronous.value(0, "executer_async")
+    run, step = asynchronous.run, asynchronous.step(0)
+    expect_process_pool_method(run, step, "apply_async")
+    submitted = [op["t"] for op in observe.pool_operations(run, step) if op["op"] == "apply_async"]
+    if len(submitted) != len(asynchronous.inputs[0]):
+        raise CheckFailed("soumissions_manquantes", soumises=len(submitted),
+                          taches=len(asynchronous.inputs[0]))
+    waits = [event["t0"] for event in run.events_of("get")
+             if observe.is_within(event, step) and observe.is_student(event)]
+    if waits and min(waits) < max(submitted):
+        early = sum(1 for moment in submitted if moment > min(waits))
+        raise CheckFailed("get_trop_tot", apres=early, taches=len(submitted))
+
+
+def test_executer_async_pendant_ce_temps(asynchronous: Scenario) -> None:
+    """``pendant_ce_temps()`` is called once, after the submissions, while the tasks still run."""
+    asynchronous.value(0, "executer_async")
+    _expect_meanwhile(asynchronous.run, asynchronous.step(0), TASK, "apply_async")
+
+
+def test_executer_async_simultane(asynchronous: Scenario, exercise: Exercise) -> None:
+    """The tasks overlap in several workers; the call lasts about the longest wave, not the sum."""
+    asynchronous.value(0, "executer_async")
+    durations, processes = asynchronous.inputs
+    run, step = asynchronous.run, asynchronous.step(0)
+    tasks = observe.tasks(run, TASK, step)
+    in_flight = observe.max_in_flight(tasks)
+    workers = observe.worker_pids(tasks, run.harness_pid)
+    if in_flight < 2 or len(workers) < 2:
+        raise CheckFailed("pas_simultane", en_vol=in_flight, workers=len(workers), minimum=2,
+                          taches=len(durations), fonction=TASK, appel="pool.apply_async(tache, (duree,))")
+    bounds = exercise.bounds
+    startup = run.calibration["startup_s"] if run.calibration else 0.0
+    # Any order of the tasks on `processes` workers ends within sum/processes + the longest one.
+    bound = (sum(durations) / processes + max(durations)) * (1 + bounds["duree_tolerance"]) \
+        + bounds["demarrage_facteur"] * startup + bounds["marge_s"]
+    facts = dict(mesure=round(step.duration, 2), borne=round(bound, 2),
+                 sequentiel=round(sum(durations), 2), demarrage=round(startup, 3), taches=len(durations))
+    if bound >= bounds["part_sequentielle_max"] * sum(durations):
+        raise CannotMeasure("machine_trop_chargee", **facts)
+    if step.duration > bound:
+        raise CheckFailed("async_trop_lent", **facts)
+
+
+# -- carres_async -----------------------------------------------------------------------------
+
+
+def test_carres_async_resultat(squares: Scenario) -> None:
+    """``carres_async`` returns the squares in the order of the numbers."""
+    numbers = squares.inputs[0]
+    expect_equal(squares.value(0, "carres_async"), [number * number for number in numbers],
+                 "carres_async", numbers)
+    expect_task_sleeps(squares.run, squares.step(0), SQUARE, squares.run.constants.get("DUREE"))
+
+
+def test_carres_async_map_async(squares: Scenario) -> None:
+    """``carres_async`` submits the whole list at once with ``Pool.map_async``."""
+    squares.value(0, "carres_async")
+    expect_process_pool_method(squares.run, squares.step(0), "map_async")
+
+
+def test_carres_async_pendant_ce_temps(squares: Scenario) -> None:
+    """``pendant_ce_temps()`` is called once, after ``map_async``, while the squares are computed."""
+    squares.value(0, "carres_async")
+    _expect_meanwhile(squares.run, squares.step(0), SQUARE, "map_async")
+
+
+# -- shutdown ---------------------------------------------------------------------------------
+
+
+def test_pools_fermes(blocking: Scenario, asynchronous: Scenario, squares: Scenario) -> None:
+    """The pool of each function is closed when the function returns."""
+    for scenario, index, function in ((blocking, 1, "executer_bloquant"),
+                                      (asynchronous, 0, "executer_async"),
+                                      (squares, 0, "carres_async")):
+        scenario.value(index, function)
+        expect_pool_closed(scenario.run, scenario.step(index))

@@ -1,0 +1,210 @@
+"""Exercise 6 — ``Queue`` and the sentinel: producer, consumer, and the pipelines that join them.
+
+The parts are tested alone, fed and read by the grader's harness, and together. ``pipeline`` also
+runs on a large ``n``: joining the consumer before draining its output queue deadlocks there, and
+that must be a failed check with a diagnosis, not a hung grader.
+"""
+from __future__ import annotations
+
+import collections
+import random
+
+import pytest
+
+from grader import observe
+from grader.config import Exercise
+from grader.harness import Run, Step
+from grader.scenario import Scenario, deadlock_fails, expect_equal, shorten
+from grader.submission import ExerciseUnderTest, call
+from grader.verdicts import CheckFailed
+
+EXERCISE = "ex06_queue"
+FILE = f"{EXERCISE}.py"
+PRODUCER, CONSUMER = "producteur", "consommateur"
+MARKER = "APRÈS LA SENTINELLE"
+
+
+def _queue(name: str) -> dict:
+    return {"$queue": name}
+
+
+def _items(count: int) -> list[str]:
+    return [f"item {index}" for index in range(count)]
+
+
+def _consumed(items: list[str]) -> list[str]:
+    return [f"Consommé : {item}" for item in items]
+
+
+@pytest.fixture(scope="module")
+def producer(student: ExerciseUnderTest, exercise: Exercise, rng: random.Random) -> Scenario:
+    """``producteur`` alone in the harness, then the grader reads its queue: n items, then 0."""
+    count, wait = rng.randint(20, 60), exercise.bounds["attente_s"]
+    calls = [call(PRODUCER, _queue("q"), count), call("@take", _queue("q"), count + 1, wait),
+             call("@drain", _queue("q"), 0.3),
+             call(PRODUCER, _queue("vide"), 0), call("@take", _queue("vide"), 1, wait),
+             call("@drain", _queue("vide"), 0.3)]
+    return Scenario(student.run(calls, watch=[PRODUCER]), [count], FILE)
+
+
+@pytest.fixture(scope="module")
+def consumer(student: ExerciseUnderTest, exercise: Exercise, rng: random.Random) -> Scenario:
+    """``consommateur`` in a child, fed by the grader: items, the sentinel, then a marker."""
+    items = [f"donnée {rng.randint(0, 999)}" for _ in range(rng.randint(10, 40))]
+    wait = exercise.bounds["attente_s"]
+    calls = [call("@put", _queue("entree"), *items, None, MARKER),
+             call("@start", "c", CONSUMER, _queue("entree"), _queue("sortie")),
+             call("@take", _queue("sortie"), len(items), wait),
+             call("@join", "c", exercise.bounds["arret_s"]),
+             call("@drain", _queue("sortie"), 0.3), call("@drain", _queue("entree"), 0.3)]
+    return Scenario(student.run(calls, watch=[CONSUMER]), [items], FILE)
+
+
+@pytest.fixture(scope="module")
+def small_pipeline(student: ExerciseUnderTest, rng: random.Random) -> Scenario:
+    count = rng.randint(10, 40)
+    return Scenario(student.run([call("pipeline", count)], watch=[PRODUCER, CONSUMER]), [count], FILE)
+
+
+@pytest.fixture(scope="module")
+def large_pipeline(student: ExerciseUnderTest, exercise: Exercise, rng: random.Random) -> Scenario:
+    """Enough items to fill the output queue's pipe: a join before draining deadlocks here."""
+    count = rng.randint(*exercise.bounds["grand_n"])
+    return Scenario(student.run([call("pipeline", count)]), [count], FILE)
+
+
+@pytest.fixture(scope="module")
+def multi(student: ExerciseUnderTest, rng: random.Random) -> Scenario:
+    count, consumers = rng.randint(200, 400), rng.randint(2, 4)
+    run = student.run([call("pipeline_multi", count, consumers)], watch=[PRODUCER, CONSUMER])
+    return Scenario(run, [count, consumers], FILE)
+
+
+def _children_of(run: Run, step: Step, function: str) -> list[observe.Task]:
+    return [task for task in observe.tasks(run, function, step) if task.pid != run.harness_pid]
+
+
+def _expect_clean_ends(run: Run, step: Step, function: str) -> None:
+    """Every child the student started was joined, ended with code 0, and none was forced."""
+    started = {event["child"] for event in observe.started(run, step, by_student=True)}
+    forced = observe.ended_by_student(run, step, "terminate") + observe.ended_by_student(run, step, "kill")
+    if forced:
+        raise CheckFailed("termine_de_force", fonction=function, nombre=len(forced))
+    joins = observe.ended_by_student(run, step, "join")
+    missing = started - {event["child"] for event in joins if event["exitcode"] is not None}
+    if missing:
+        raise CheckFailed("non_joint", fonction=function, nombre=len(missing), lances=len(started))
+    failed = [event["exitcode"] for event in joins if event["exitcode"] != 0]
+    if failed:
+        raise CheckFailed("code_non_nul", fonction=function, codes=failed)
+    if step.alive_after:
+        raise CheckFailed("processus_restants", fonction=function, nombre=len(step.alive_after))
+
+
+# -- the parts alone --------------------------------------------------------------------------
+
+
+def test_producteur_seul(producer: Scenario) -> None:
+    """``producteur(q, n)`` puts the n items in order, then exactly one sentinel, then nothing."""
+    count = producer.inputs[0]
+    for first, expected in ((0, _items(count)), (3, [])):
+        producer.value(first, PRODUCER)
+        received = producer.value(first + 1, "@take")
+        expect_equal(received[:-1], expected, PRODUCER, f"q, {len(expected)}")
+        if received[-1:] != [None]:
+            raise CheckFailed("sentinelle_absente", recu=shorten(received[-3:]))
+        after = producer.value(first + 2, "@drain")
+        if after:
+            raise CheckFailed("apres_sentinelle", recu=shorten(after))
+
+
+def test_consommateur_seul(consumer: Scenario) -> None:
+    """``consommateur`` puts « Consommé : item » on the output queue for each item, in order."""
+    items = consumer.inputs[0]
+    received = consumer.value(2, "@take") + consumer.value(4, "@drain")
+    expect_equal(received, _consumed(items), CONSUMER, shorten(items + [None]))
+
+
+def test_consommateur_s_arrete_a_la_sentinelle(consumer: Scenario, exercise: Exercise) -> None:
+    """``consommateur`` returns at the sentinel, by itself, and reads nothing placed after it."""
+    ended = consumer.value(3, "@join")
+    if ended["alive"]:
+        raise CheckFailed("consommateur_ne_s_arrete_pas", attente=exercise.bounds["arret_s"])
+    if ended["exitcode"] != 0:
+        raise CheckFailed("code_non_nul", fonction=CONSUMER, codes=[ended["exitcode"]])
+    left = consumer.value(5, "@drain")
+    if left != [MARKER]:
+        raise CheckFailed("lu_apres_sentinelle", reste=shorten(left))
+
+
+# -- pipeline ---------------------------------------------------------------------------------
+
+
+def test_pipeline_resultat(small_pipeline: Scenario) -> None:
+    """``pipeline(n)`` returns the n consumed items, in order."""
+    count = small_pipeline.inputs[0]
+    expect_equal(small_pipeline.value(0, "pipeline"), _consumed(_items(count)), "pipeline", count)
+
+
+def test_pipeline_deux_processus(small_pipeline: Scenario) -> None:
+    """The producer and the consumer each run in their own child process."""
+    small_pipeline.value(0, "pipeline")
+    run, step = small_pipeline.run, small_pipeline.step(0)
+    for function in (PRODUCER, CONSUMER):
+        if len({task.pid for task in _children_of(run, step, function)}) != 1:
+            raise CheckFailed("pas_dans_un_enfant", fonction=function,
+                              dans_appelant=any(t.pid == run.harness_pid
+                                                for t in observe.tasks(run, function, step)))
+
+
+def test_pipeline_joints(small_pipeline: Scenario) -> None:
+    """Both processes of ``pipeline`` are joined and end with code 0; none is terminated."""
+    small_pipeline.value(0, "pipeline")
+    _expect_clean_ends(small_pipeline.run, small_pipeline.step(0), "pipeline")
+
+
+def test_pipeline_grand_n(large_pipeline: Scenario) -> None:
+    """``pipeline(n)`` finishes for a large n: the output queue is drained before the joins."""
+    count = large_pipeline.inputs[0]
+    with deadlock_fails():
+        found = large_pipeline.value(0, "pipeline")
+    if found != _consumed(_items(count)):
+        raise CheckFailed("grand_n_incorrect", n=count,
+                          obtenu=len(found) if isinstance(found, list) else shorten(found))
+
+
+# -- pipeline_multi ---------------------------------------------------------------------------
+
+
+def test_pipeline_multi_resultat(multi: Scenario) -> None:
+    """``pipeline_multi`` returns every item consumed exactly once (in any order)."""
+    count, consumers = multi.inputs
+    found = multi.value(0, "pipeline_multi")
+    expected = _consumed(_items(count))
+    if not isinstance(found, list) or collections.Counter(found) != collections.Counter(expected):
+        missing = len(set(expected) - set(found)) if isinstance(found, list) else count
+        twice = sum(n - 1 for n in collections.Counter(found).values() if n > 1) \
+            if isinstance(found, list) else 0
+        raise CheckFailed("multi_incorrect", n=count, manquants=missing, doublons=twice)
+
+
+def test_pipeline_multi_consommateurs(multi: Scenario) -> None:
+    """``consommateurs`` consumer processes share the work."""
+    count, consumers = multi.inputs
+    multi.value(0, "pipeline_multi")
+    run, step = multi.run, multi.step(0)
+    children = {event["child"] for event in observe.started(run, step, by_student=True)}
+    pids = observe.entered_in(run, CONSUMER, children)
+    if len(pids) != consumers:
+        raise CheckFailed("nombre_consommateurs", attendus=consumers, obtenus=len(pids))
+
+
+def test_pipeline_multi_arret(multi: Scenario) -> None:
+    """Every consumer stops by itself on its own sentinel; all are joined, none is terminated."""
+    count, consumers = multi.inputs
+    multi.value(0, "pipeline_multi")
+    run, step = multi.run, multi.step(0)
+    returned = _children_of(run, step, CONSUMER)
+    if len(returned) < consumers:
+        raise CheckFailed("consommateurs_non_arretes", arretes=len(returned), attendus=consumers)
+    _expect_clean_ends(run, step, "pipeline_multi")

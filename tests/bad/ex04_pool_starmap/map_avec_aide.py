@@ -1,0 +1,26 @@
+"""Erreur : puissances utilise pool.map avec une fonction intermédiaire qui déballe la paire, au lieu de pool.starmap."""
+
+import multiprocessing
+import time
+
+DUREE = 0.1
+
+
+def puissance(base: int, exposant: int) -> int:
+    time.sleep(DUREE)
+    return base ** exposant
+
+
+def puissance_paire(paire):
+    return puissance(*paire)
+
+
+def puissances(paires, processes: int = 4) -> list[int]:
+    with multiprocessing.Pool(processes) as pool:
+        return pool.map(puissance_paire, paires)
+
+
+if __name__ == '__main__':
+    paires = [(2, 3), (3, 2), (5, 2), (10, 3), (2, 10), (7, 0), (4, 4), (9, 2)]
+    debut = time.time()
+    print(puissances(paires, processes=4), f"{time.time() - debut:.2f} s")

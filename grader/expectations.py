@@ -24,6 +24,24 @@ def expect_task_sleeps(run: Run, step: Step, task: str, duree: object) -> None:
                           mesure=round(min(durations), 3) if durations else "?")
 
 
+def expect_children_joined(run: Run, step: Step, function: str) -> None:
+    """Every child the student started during ``step`` was joined and ended with code 0; none was
+    terminated or killed; none was left when the call returned."""
+    started = {event["child"] for event in observe.started(run, step, by_student=True)}
+    forced = observe.ended_by_student(run, step, "terminate") + observe.ended_by_student(run, step, "kill")
+    if forced:
+        raise CheckFailed("termine_de_force", fonction=function, nombre=len(forced))
+    joins = observe.ended_by_student(run, step, "join")
+    missing = started - {event["child"] for event in joins if event["exitcode"] is not None}
+    if missing:
+        raise CheckFailed("non_joint", fonction=function, nombre=len(missing), lances=len(started))
+    codes = [event["exitcode"] for event in joins if event["exitcode"] != 0]
+    if codes:
+        raise CheckFailed("code_non_nul", fonction=function, codes=codes)
+    if step.alive_after:
+        raise CheckFailed("processus_restants", fonction=function, nombre=len(step.alive_after))
+
+
 def expect_pool_closed(run: Run, step: Step) -> None:
     """Processes were used, and when the call returned every pool was closed (``with``,
     ``close`` or ``terminate``) and no process was left."""

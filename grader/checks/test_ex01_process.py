@@ -7,6 +7,7 @@ import pytest
 
 from grader import observe
 from grader.config import Exercise
+from grader.expectations import expect_children_joined
 from grader.scenario import Scenario, expect_equal, shorten
 from grader.submission import ExerciseUnderTest, call
 from grader.verdicts import CheckFailed
@@ -151,18 +152,4 @@ def test_processus_joints(launches: Scenario) -> None:
     """Every process started is waited for with ``join()``, ends with code 0, and none is left."""
     for index, function in ((0, "lancer_worker"), (2, "lancer_plusieurs")):
         launches.value(index, function)
-        run, step = launches.run, launches.step(index)
-        started = {event["child"] for event in observe.started(run, step, by_student=True)}
-        joins = observe.ended_by_student(run, step, "join")
-        forced = (observe.ended_by_student(run, step, "terminate")
-                  + observe.ended_by_student(run, step, "kill"))
-        if forced:
-            raise CheckFailed("termine_de_force", fonction=function, nombre=len(forced))
-        missing = started - {event["child"] for event in joins if event["exitcode"] is not None}
-        if missing:
-            raise CheckFailed("non_joint", fonction=function, nombre=len(missing), lances=len(started))
-        failed = [event["exitcode"] for event in joins if event["exitcode"] != 0]
-        if failed:
-            raise CheckFailed("code_non_nul", fonction=function, codes=failed)
-        if step.alive_after:
-            raise CheckFailed("processus_restants", fonction=function, nombre=len(step.alive_after))
+        expect_children_joined(launches.run, launches.step(index), function)

@@ -13,6 +13,7 @@ import pytest
 
 from grader import observe
 from grader.config import Exercise
+from grader.expectations import expect_children_joined
 from grader.harness import Run, Step
 from grader.scenario import Scenario, deadlock_fails, expect_equal, shorten
 from grader.submission import ExerciseUnderTest, call
@@ -84,23 +85,6 @@ def _children_of(run: Run, step: Step, function: str) -> list[observe.Task]:
     return [task for task in observe.tasks(run, function, step) if task.pid != run.harness_pid]
 
 
-def _expect_clean_ends(run: Run, step: Step, function: str) -> None:
-    """Every child the student started was joined, ended with code 0, and none was forced."""
-    started = {event["child"] for event in observe.started(run, step, by_student=True)}
-    forced = observe.ended_by_student(run, step, "terminate") + observe.ended_by_student(run, step, "kill")
-    if forced:
-        raise CheckFailed("termine_de_force", fonction=function, nombre=len(forced))
-    joins = observe.ended_by_student(run, step, "join")
-    missing = started - {event["child"] for event in joins if event["exitcode"] is not None}
-    if missing:
-        raise CheckFailed("non_joint", fonction=function, nombre=len(missing), lances=len(started))
-    failed = [event["exitcode"] for event in joins if event["exitcode"] != 0]
-    if failed:
-        raise CheckFailed("code_non_nul", fonction=function, codes=failed)
-    if step.alive_after:
-        raise CheckFailed("processus_restants", fonction=function, nombre=len(step.alive_after))
-
-
 # -- the parts alone --------------------------------------------------------------------------
 
 
@@ -160,7 +144,7 @@ def test_pipeline_deux_processus(small_pipeline: Scenario) -> None:
 def test_pipeline_joints(small_pipeline: Scenario) -> None:
     """Both processes of ``pipeline`` are joined and end with code 0; none is terminated."""
     small_pipeline.value(0, "pipeline")
-    _expect_clean_ends(small_pipeline.run, small_pipeline.step(0), "pipeline")
+    expect_children_joined(small_pipeline.run, small_pipeline.step(0), "pipeline")
 
 
 def test_pipeline_grand_n(large_pipeline: Scenario) -> None:
@@ -207,4 +191,4 @@ def test_pipeline_multi_arret(multi: Scenario) -> None:
     returned = _children_of(run, step, CONSUMER)
     if len(returned) < consumers:
         raise CheckFailed("consommateurs_non_arretes", arretes=len(returned), attendus=consumers)
-    _expect_clean_ends(run, step, "pipeline_multi")
+    expect_children_joined(run, step, "pipeline_multi")

@@ -184,11 +184,17 @@ class SharedObjects:
         """Send each message and wait for its answer; then ``None``; then watch for more."""
         answers = []
         for message in messages:
-            connection.send(message)
-            if not connection.poll(timeout):
-                return {"answers": answers, "stuck_at": message, "after_none": []}
-            answers.append(connection.recv())
-        connection.send(None)
+            try:
+                connection.send(message)
+                if not connection.poll(timeout):
+                    return {"answers": answers, "stuck_at": message, "after_none": []}
+                answers.append(connection.recv())
+            except (EOFError, OSError):  # the other side died or closed its end
+                return {"answers": answers, "stuck_at": message, "after_none": ["<EOF>"]}
+        try:
+            connection.send(None)
+        except OSError:
+            return {"answers": answers, "stuck_at": None, "after_none": ["<EOF>"]}
         after = []
         try:
             while connection.poll(timeout):

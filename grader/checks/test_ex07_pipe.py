@@ -1,0 +1,116 @@
+"""Exercise 7 — ``Pipe``: a child answers each ping with its pong, stops on ``None``.
+
+``repondeur`` is tested alone against the grader's end of a pipe; ``ping_pong`` for random n,
+0, and a large n, where a parent that sends every ping before reading deadlocks once the pipe's
+buffers fill.
+"""
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from grader import observe
+from grader.config import Exercise
+from grader.expectations import expect_children_joined
+from grader.scenario import Scenario, deadlock_fails, expect_equal, shorten
+from grader.submission import ExerciseUnderTest, call
+from grader.verdicts import CheckFailed
+
+EXERCISE = "ex07_pipe"
+FILE = f"{EXERCISE}.py"
+RESPONDER = "repondeur"
+CLOSED = "<EOF>"  # what the grader's end reads once every copy of the other end is closed
+
+
+def _pongs(count: int) -> list[str]:
+    return [f"pong {index}" for index in range(count)]
+
+
+@pytest.fixture(scope="module")
+def responder(student: ExerciseUnderTest, exercise: Exercise, rng: random.Random) -> Scenario:
+    """``repondeur`` in a child; the grader sends pings in a random order, then ``None``."""
+    numbers = rng.sample(range(1000), rng.randint(5, 20))
+    pings = [f"ping {number}" for number in numbers]
+    calls = [call("@start", "r", RESPONDER, {"$pipe": ["p", 1]}),
+             call("@dialogue", {"$pipe": ["p", 0]}, pings, exercise.bounds["attente_s"]),
+             call("@join", "r", exercise.bounds["arret_s"])]
+    return Scenario(student.run(calls, watch=[RESPONDER]), [numbers], FILE)
+
+
+@pytest.fixture(scope="module")
+def games(student: ExerciseUnderTest, rng: random.Random) -> Scenario:
+    counts = [rng.randint(3, 40), 0]
+    return Scenario(student.run([call("ping_pong", count) for count in counts], watch=[RESPONDER]),
+                    counts, FILE)
+
+
+@pytest.fixture(scope="module")
+def long_game(student: ExerciseUnderTest, exercise: Exercise, rng: random.Random) -> Scenario:
+    count = rng.randint(*exercise.bounds["grand_n"])
+    return Scenario(student.run([call("ping_pong", count)]), [count], FILE)
+
+
+def _dialogue(responder: Scenario) -> dict:
+    """What the grader's end of the pipe sent and received; why it got stuck, if it did."""
+    responder.value(0, "@start")
+    talk = responder.value(1, "@dialogue")
+    if talk["stuck_at"] is not None:
+        if "NotImplementedError" in responder.step(0).stderr:  # the child's output, since its start
+            raise CheckFailed("a_faire", fonction=RESPONDER)
+        raise CheckFailed("pas_de_reponse", message=talk["stuck_at"], recues=len(talk["answers"]))
+    return talk
+
+
+def test_repondeur_repond(responder: Scenario) -> None:
+    """``repondeur`` answers each « ping i » with « pong i », in order."""
+    numbers = responder.inputs[0]
+    talk = _dialogue(responder)
+    expected = [f"pong {number}" for number in numbers]
+    expect_equal(talk["answers"], expected, RESPONDER, shorten([f"ping {n}" for n in numbers]))
+
+
+def test_repondeur_s_arrete_sur_none(responder: Scenario, exercise: Exercise) -> None:
+    """On ``None``, ``repondeur`` sends nothing more, closes its end and returns."""
+    talk = _dialogue(responder)
+    extra = [message for message in talk["after_none"] if message != CLOSED]
+    if extra:
+        raise CheckFailed("repond_apres_none", recu=shorten(extra))
+    ended = responder.value(2, "@join")
+    if ended["alive"] or CLOSED not in talk["after_none"]:
+        raise CheckFailed("repondeur_ne_s_arrete_pas", attente=exercise.bounds["arret_s"])
+    if ended["exitcode"] != 0:
+        raise CheckFailed("code_non_nul", fonction=RESPONDER, codes=[ended["exitcode"]])
+
+
+def test_ping_pong_resultat(games: Scenario) -> None:
+    """``ping_pong(n)`` returns the n pongs in order, for a random n and for 0."""
+    for index, count in enumerate(games.inputs):
+        expect_equal(games.value(index, "ping_pong"), _pongs(count), "ping_pong", count)
+
+
+def test_ping_pong_enfant(games: Scenario) -> None:
+    """``repondeur`` runs in a child process started with ``Process`` and ``start()``."""
+    games.value(0, "ping_pong")
+    run, step = games.run, games.step(0)
+    children = {event["child"] for event in observe.started(run, step, by_student=True)}
+    in_caller = [task for task in observe.tasks(run, RESPONDER, step) if task.pid == run.harness_pid]
+    if in_caller or not observe.entered_in(run, RESPONDER, children):
+        raise CheckFailed("repondeur_pas_dans_un_enfant", enfants=len(children))
+
+
+def test_ping_pong_joint(games: Scenario) -> None:
+    """``ping_pong`` joins its child, which ends with code 0 on its own (never terminated)."""
+    for index in range(len(games.inputs)):
+        games.value(index, "ping_pong")
+        expect_children_joined(games.run, games.step(index), "ping_pong")
+
+
+def test_ping_pong_grand_n(long_game: Scenario) -> None:
+    """``ping_pong`` finishes for a large n: each answer is read before the next ping is sent."""
+    count = long_game.inputs[0]
+    with deadlock_fails():
+        found = long_game.value(0, "ping_pong")
+    if found != _pongs(count):
+        raise CheckFailed("grand_n_incorrect", n=count,
+                          obtenu=len(found) if isinstance(found, list) else shorten(found))

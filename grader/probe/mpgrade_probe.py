@@ -126,7 +126,9 @@ def _watched(function):
     def wrapper(*args, **kwargs):
         t0 = now()
         shown = _shown_arguments(args)
-        record("enter", fn=function.__name__, t0=t0, tid=_get_ident(), args=shown)
+        shown_kwargs = dict(zip(kwargs, _shown_arguments(list(kwargs.values()))))
+        record("enter", fn=function.__name__, t0=t0, tid=_get_ident(), args=shown,
+               kwargs=shown_kwargs)
         error = None
         try:
             if injected and args and args[0] == injected["when_first_arg"]:
@@ -137,7 +139,7 @@ def _watched(function):
             raise
         finally:
             record("call", fn=function.__name__, t0=t0, t1=now(), error=error, tid=_get_ident(),
-                   args=shown)
+                   args=shown, kwargs=shown_kwargs)
 
     wrapper._mpgrade_watched = True
     return wrapper

@@ -1,0 +1,136 @@
+"""Exercise 8 — shared memory: ``Value`` and its lock, ``Array`` filled slice by slice.
+
+``incrementer`` is judged by running several instances of the student's own function at once on one
+``Value``, released together by a barrier: with that many increments, an unlocked ``+= 1`` (or a
+lock created inside the function, one per process) loses updates on a 2-core machine every time.
+"""
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from grader import observe
+from grader.config import Exercise
+from grader.expectations import expect_children_joined
+from grader.scenario import Scenario, expect_equal
+from grader.submission import ExerciseUnderTest, call
+from grader.verdicts import CheckFailed
+
+EXERCISE = "ex08_shared_memory"
+FILE = f"{EXERCISE}.py"
+INCREMENT, FILL = "incrementer", "remplir_carres"
+
+
+@pytest.fixture(scope="module")
+def increments(student: ExerciseUnderTest, exercise: Exercise, rng: random.Random) -> Scenario:
+    """``incrementer`` alone in the harness, then several at once on one shared counter."""
+    start, alone = rng.randint(1, 99), rng.randint(10, 500)
+    together, times = exercise.bounds["processus_concurrents"], exercise.bounds["increments_concurrents"]
+    calls = [call(INCREMENT, {"$value": ["seul", "i", start]}, alone),
+             call("@value", {"$value": ["seul", "i", start]})]
+    for round_ in range(exercise.bounds["manches"]):  # a race may spare one round, not all of them
+        shared = {"$value": [f"partage{round_}", "i", 0]}
+        calls += [call("@together", INCREMENT, together, shared, times), call("@value", shared)]
+    return Scenario(student.run(calls), [start, alone, together, times], FILE)
+
+
+@pytest.fixture(scope="module")
+def counter(student: ExerciseUnderTest, rng: random.Random) -> Scenario:
+    processes, times = rng.randint(2, 5), rng.randint(500, 3000)
+    return Scenario(student.run([call("compteur_partage", processes, times)], watch=[INCREMENT]),
+                    [processes, times], FILE)
+
+
+@pytest.fixture(scope="module")
+def array(student: ExerciseUnderTest, rng: random.Random) -> Scenario:
+    """A size that the number of processes does not divide: the last slice is not like the others."""
+    processes = rng.randint(3, 5)
+    size = rng.choice([size for size in range(11, 60) if size % processes])
+    return Scenario(student.run([call("tableau_partage", size, processes)], watch=[FILL]),
+                    [size, processes], FILE)
+
+
+def test_incrementer_resultat(increments: Scenario) -> None:
+    """``incrementer(compteur, n)`` adds n to the counter."""
+    start, alone = increments.inputs[:2]
+    increments.value(0, INCREMENT)
+    expect_equal(increments.value(1, "@value"), start + alone, INCREMENT, f"Value('i', {start}), {alone}")
+
+
+def test_incrementer_sans_perte(increments: Scenario) -> None:
+    """Several ``incrementer`` at once on one counter lose no update: they share its lock."""
+    together, times = increments.inputs[2:]
+    expected = together * times
+    for index in range(2, len(increments.run.calls), 2):
+        codes = increments.value(index, "@together")
+        if any(code != 0 for code in codes):
+            raise CheckFailed("code_non_nul", fonction=INCREMENT, codes=codes)
+        found = increments.value(index + 1, "@value")
+        if found != expected:
+            raise CheckFailed("increments_perdus", processus=together, n=times, attendu=expected,
+                              obtenu=found, perdus=expected - found if isinstance(found, int) else "?")
+
+
+def test_compteur_partage_resultat(counter: Scenario) -> None:
+    """``compteur_partage(n_processus, increments)`` returns n_processus × increments."""
+    processes, times = counter.inputs
+    expect_equal(counter.value(0, "compteur_partage"), processes * times, "compteur_partage",
+                 f"{processes}, {times}")
+
+
+def test_compteur_partage_processus(counter: Scenario) -> None:
+    """``incrementer`` runs in ``n_processus`` child processes, all started before any is joined."""
+    processes, _ = counter.inputs
+    counter.value(0, "compteur_partage")
+    run, step = counter.run, counter.step(0)
+    pids = {task.pid for task in observe.tasks(run, INCREMENT, step)}
+    starts = observe.started(run, step, by_student=True)
+    if run.harness_pid in pids or len(pids) != processes:
+        raise CheckFailed("nombre_de_processus", fonction=INCREMENT, attendus=processes,
+                          obtenus=len(pids - {run.harness_pid}), dans_appelant=run.harness_pid in pids)
+    first_join = min((event["t"] for event in observe.ended_by_student(run, step, "join")),
+                     default=float("inf"))
+    if sum(1 for event in starts if event["t"] < first_join) < processes:
+        raise CheckFailed("lancement_sequentiel", noms=processes,
+                          ensemble=sum(1 for event in starts if event["t"] < first_join))
+
+
+def test_tableau_partage_resultat(array: Scenario) -> None:
+    """``tableau_partage(taille, n_processus)`` returns the squares 0 … (taille-1)²."""
+    size, processes = array.inputs
+    expect_equal(array.value(0, "tableau_partage"), [index * index for index in range(size)],
+                 "tableau_partage", f"{size}, {processes}")
+
+
+def test_tableau_partage_tranches(array: Scenario) -> None:
+    """Each cell is filled once, by one of ``n_processus`` children; the parent fills none."""
+    size, processes = array.inputs
+    array.value(0, "tableau_partage")
+    run, step = array.run, array.step(0)
+    calls = [event for event in run.events_of("call") if event["fn"] == FILL
+             and observe.is_within(event, step)]
+    in_parent = [event for event in calls if event["pid"] == run.harness_pid]
+    if in_parent or len({event["pid"] for event in calls}) != processes:
+        raise CheckFailed("nombre_de_processus", fonction=FILL, attendus=processes,
+                          obtenus=len({event["pid"] for event in calls} - {run.harness_pid}),
+                          dans_appelant=bool(in_parent))
+    filled = [index for event in calls for index in range(*_slice(event))]
+    if sorted(filled) != list(range(size)):
+        twice = len(filled) - len(set(filled))
+        raise CheckFailed("tranches_incorrectes", taille=size, processus=processes,
+                          oubliees=size - len(set(filled) & set(range(size))), doublees=twice)
+
+
+def _slice(event: dict) -> tuple[int, int]:
+    """The ``debut, fin`` a ``remplir_carres`` call was given, positional or by name."""
+    args, kwargs = event.get("args", []), event.get("kwargs", {})
+    bounds = [args[i] if len(args) > i else kwargs.get(name) for i, name in ((1, "debut"), (2, "fin"))]
+    return tuple(bounds) if all(isinstance(bound, int) for bound in bounds) else (0, 0)
+
+
+def test_processus_joints(counter: Scenario, array: Scenario) -> None:
+    """Every process of both functions is joined and ends with code 0."""
+    for scenario, function in ((counter, "compteur_partage"), (array, "tableau_partage")):
+        scenario.value(0, function)
+        expect_children_joined(scenario.run, scenario.step(0), function)

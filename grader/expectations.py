@@ -50,8 +50,10 @@ def expect_pool_closed(run: Run, step: Step) -> None:
     if not created and not observe.started(run, step):
         raise CheckFailed("aucun_pool")
     ended = [op for op in operations if op["op"] in ENDING_OPERATIONS]
-    if step.alive_after or (created and not ended):
+    if step.alive_after:
         raise CheckFailed("pool_non_ferme", vivants=len(step.alive_after))
+    if created and not ended:
+        raise CheckFailed("pool_jamais_ferme")
 
 
 def expect_process_pool_method(run: Run, step: Step, method: str, processes: int | None = None) -> None:

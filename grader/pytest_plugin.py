@@ -59,7 +59,8 @@ def pytest_json_runtest_metadata(item: pytest.Item, call: pytest.CallInfo) -> di
     already_decided = "status" in getattr(item, "_json_report_extra", {}).get("metadata", {})
     if call.excinfo is None:
         if call.when == "call":
-            metadata["status"] = "passed"
+            metadata.update(status="passed",
+                            facts=_serializable(getattr(item, "mpgrade_measured", {})))
         return metadata
     if already_decided:
         return metadata

@@ -75,6 +75,7 @@ def _check(exercise_id: str, spec, verdict: dict | None, catalogue: Catalogue) -
         entry["details"] = facts["details"]
     if verdict.get("key"):
         entry["message_key"] = verdict["key"]
+    if facts:
         entry["facts"] = {key: value for key, value in facts.items() if key != "details"}
     return entry
 

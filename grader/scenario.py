@@ -37,7 +37,7 @@ def shorten(value: object, limit: int = SHOWN_CHARACTERS) -> str:
 
 def expect_equal(found: object, expected: object, function: str, given: object) -> None:
     """Fail with the input, the expected and the obtained value when they differ."""
-    if found != expected:
+    if found != expected:  # a string is shown as it is: the arguments as the student would write them
         raise CheckFailed("resultat_incorrect", fonction=function, entree=shorten(given),
                           attendu=shorten(expected), obtenu=shorten(found))
 

@@ -62,7 +62,7 @@ def _mapped(parallel: Scenario, exercise: Exercise) -> MappedCall:
 def test_puissance_resultat(direct: Scenario) -> None:
     """``puissance(base, exposant)`` returns base ** exposant after sleeping ``DUREE``."""
     for index, pair in enumerate(direct.inputs):
-        expect_equal(direct.value(index, TASK), _powers([pair])[0], TASK, tuple(pair))
+        expect_equal(direct.value(index, TASK), _powers([pair])[0], TASK, ", ".join(map(str, pair)))
     expect_task_sleeps(direct.run, direct.step(0), TASK, direct.run.constants.get("DUREE"))
 
 

@@ -72,7 +72,9 @@ def _expect_meanwhile(run: Run, step: Step, task: str, submission: str) -> None:
     moment = callbacks[0]["t"]
     submitted = [op["t"] for op in observe.pool_operations(run, step) if op["op"] == submission]
     tasks = observe.tasks(run, task, step)
-    if not submitted or moment < max(submitted):
+    if not submitted:
+        raise CheckFailed("pendant_sans_soumission", methode=submission)
+    if moment < max(submitted):
         raise CheckFailed("pendant_avant_soumission", methode=submission)
     last_end = max((found.t1 for found in tasks), default=moment)
     if moment >= last_end:

@@ -203,6 +203,19 @@ class SharedObjects:
             after.append("<EOF>")
         return {"answers": answers, "stuck_at": None, "after_none": after}
 
+    def tool_calibrate_cpu(self, sizes, workers):
+        """What this machine can show now: the grader's own CPU work, one after another, then in a
+        Pool of ``workers`` processes (start-up included, as for the student's version)."""
+        started = mpgrade_probe.now()
+        for size in sizes:
+            _cpu_loop(size)
+        sequential = mpgrade_probe.now() - started
+        started = mpgrade_probe.now()
+        with multiprocessing.Pool(workers) as pool:
+            pool.map(_cpu_loop, sizes, chunksize=1)
+        in_pool = mpgrade_probe.now() - started
+        return {"sequential_s": sequential, "pool_s": in_pool, "speedup": sequential / in_pool}
+
     def tool_together(self, function, count, *args):
         """Run the student's ``function(*args)`` in ``count`` processes released at once by a
         barrier, so that their accesses really overlap; their exit codes."""
@@ -215,6 +228,14 @@ class SharedObjects:
         for process in processes:
             process.join()
         return [process.exitcode for process in processes]
+
+
+def _cpu_loop(n):
+    """The same kind of pure-Python work as the course's ``travail_cpu``, owned by the grader."""
+    total = 0
+    for i in range(n):
+        total += i * i % 7
+    return total
 
 
 def _after_barrier(barrier, module_name, function, args):

@@ -1,0 +1,115 @@
+"""Exercise 9 — CPU-bound work: threads share one GIL, processes use the cores.
+
+Which version ran where is read from the probe (``travail_cpu`` calls: process and thread). The
+speed-up of processes over threads is measured on the run's own steps and judged against what this
+machine showed just before with the grader's own work: a machine that cannot show a speed-up now
+(one core, too busy) makes the check ``skipped``, never ``failed``.
+"""
+from __future__ import annotations
+
+import os
+import random
+
+import pytest
+
+from grader import observe
+from grader.config import Exercise
+from grader.expectations import expect_pool_closed
+from grader.scenario import Scenario, expect_equal
+from grader.submission import ExerciseUnderTest, call
+from grader.verdicts import CannotMeasure, CheckFailed
+
+EXERCISE = "ex09_cpu_bound"
+FILE = f"{EXERCISE}.py"
+TASK = "travail_cpu"
+VERSIONS = ("sequentiel", "avec_threads", "avec_processus")
+PERIOD = [0, 1, 4, 2, 2, 4, 1]  # i * i % 7 for i = 0 … 6: travail_cpu sums this pattern
+
+
+def travail_cpu_expected(n: int) -> int:
+    """What the course's ``travail_cpu(n)`` returns, computed here without running student code."""
+    return sum(PERIOD) * (n // len(PERIOD)) + sum(PERIOD[: n % len(PERIOD)])
+
+
+@pytest.fixture(scope="module")
+def versions(student: ExerciseUnderTest, exercise: Exercise, rng: random.Random) -> Scenario:
+    """The grader's calibration, then the three versions on the same random tasks."""
+    bounds = exercise.bounds
+    sizes = [rng.randint(*bounds["taille_tache"]) for _ in range(bounds["taches"])]
+    workers = bounds["workers"]
+    # Calibrated before and after: the machine may get busier while the student's versions run.
+    calls = [call("@calibrate_cpu", sizes, workers), call("sequentiel", sizes),
+             call("avec_threads", sizes, workers), call("avec_processus", sizes, workers),
+             call("@calibrate_cpu", sizes, workers)]
+    return Scenario(student.run(calls, watch=[TASK]), [sizes, workers], FILE)
+
+
+def _step_of(versions: Scenario, function: str):
+    index = 1 + VERSIONS.index(function)
+    versions.value(index, function)
+    return versions.step(index)
+
+
+def test_resultats_identiques(versions: Scenario) -> None:
+    """The three versions return ``travail_cpu`` of each task, in the order of the tasks."""
+    sizes = versions.inputs[0]
+    expected = [travail_cpu_expected(size) for size in sizes]
+    for index, function in enumerate(VERSIONS, start=1):
+        expect_equal(versions.value(index, function), expected, function, sizes)
+
+
+def test_avec_threads_threads(versions: Scenario) -> None:
+    """``avec_threads`` runs the tasks in several threads of the calling process, no child."""
+    sizes, workers = versions.inputs
+    run, step = versions.run, _step_of(versions, "avec_threads")
+    tasks = [event for event in run.events_of("call") if event["fn"] == TASK
+             and observe.is_within(event, step)]
+    if observe.started(run, step) or any(event["pid"] != run.harness_pid for event in tasks):
+        raise CheckFailed("threads_en_processus")
+    threads = {event["tid"] for event in tasks}
+    if len(threads) < min(workers, len(sizes)):
+        raise CheckFailed("un_seul_thread", threads=len(threads), workers=workers)
+
+
+def test_avec_processus_processus(versions: Scenario) -> None:
+    """``avec_processus`` runs the tasks in ``workers`` child processes, at the same time."""
+    sizes, workers = versions.inputs
+    run, step = versions.run, _step_of(versions, "avec_processus")
+    tasks = observe.tasks(run, TASK, step)
+    pids = {task.pid for task in tasks}
+    if run.harness_pid in pids or not 2 <= len(pids) <= workers:
+        raise CheckFailed("nombre_de_processus", fonction=TASK, attendus=workers,
+                          obtenus=len(pids - {run.harness_pid}), dans_appelant=run.harness_pid in pids)
+    if observe.max_in_flight(tasks) < 2:
+        raise CheckFailed("pas_simultane", en_vol=observe.max_in_flight(tasks), workers=len(pids),
+                          minimum=2, taches=len(sizes), fonction=TASK,
+                          appel="pool.map(travail_cpu, taches)")
+
+
+def test_acceleration(versions: Scenario, exercise: Exercise, measured: dict) -> None:
+    """Processes finish the CPU-bound work faster than threads, as much as this machine allows."""
+    bounds = exercise.bounds
+    calibration = min((versions.value(index, "@calibrate_cpu") for index in (0, len(VERSIONS) + 1)),
+                      key=lambda measure: measure["speedup"])
+    steps = {function: _step_of(versions, function) for function in VERSIONS}
+    walls = {function: step.duration for function, step in steps.items()}
+    speedup = walls["avec_threads"] / walls["avec_processus"]
+    cpu = steps["avec_processus"].cpu or {"self": 0.0, "children": 0.0}
+    measured.update(sequentiel_s=round(walls["sequentiel"], 3), threads_s=round(walls["avec_threads"], 3),
+                    processus_s=round(walls["avec_processus"], 3), acceleration=round(speedup, 2),
+                    cpu_processus_s=round(cpu["self"] + cpu["children"], 3),
+                    calibration=round(calibration["speedup"], 2), coeurs=os.cpu_count())
+    # Halfway between no speed-up at all (threads, or a sequential version: 1.0) and what the
+    # machine showed with the grader's own work a moment before.
+    required = 1 + bounds["part_de_la_calibration"] * (calibration["speedup"] - 1)
+    measured["requis"] = round(required, 2)
+    if calibration["speedup"] < bounds["calibration_min"]:
+        raise CannotMeasure("acceleration_impossible", **measured)
+    if speedup < required:
+        raise CheckFailed("pas_d_acceleration", **measured)
+
+
+def test_pool_ferme(versions: Scenario) -> None:
+    """The pool of ``avec_processus`` is closed when it returns."""
+    expect_pool_closed(versions.run, _step_of(versions, "avec_processus"))
+

@@ -84,11 +84,13 @@ def test_compteur_partage_processus(counter: Scenario) -> None:
     processes, _ = counter.inputs
     counter.value(0, "compteur_partage")
     run, step = counter.run, counter.step(0)
-    pids = {task.pid for task in observe.tasks(run, INCREMENT, step)}
     starts = observe.started(run, step, by_student=True)
-    if run.harness_pid in pids or len(pids) != processes:
+    # Read from the children themselves: one never joined may begin after the call returned.
+    pids = observe.entered_in(run, INCREMENT, {event["child"] for event in starts})
+    in_caller = any(task.pid == run.harness_pid for task in observe.tasks(run, INCREMENT, step))
+    if in_caller or len(pids) != processes:
         raise CheckFailed("nombre_de_processus", fonction=INCREMENT, attendus=processes,
-                          obtenus=len(pids - {run.harness_pid}), dans_appelant=run.harness_pid in pids)
+                          obtenus=len(pids), dans_appelant=in_caller)
     first_join = min((event["t"] for event in observe.ended_by_student(run, step, "join")),
                      default=float("inf"))
     if sum(1 for event in starts if event["t"] < first_join) < processes:

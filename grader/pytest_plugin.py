@@ -11,6 +11,7 @@ import traceback
 
 import pytest
 
+from grader.harness import Run
 from grader.verdicts import Verdict
 
 CHECK_PREFIX = "test_"
@@ -55,7 +56,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.hookimpl(optionalhook=True)
 def pytest_json_runtest_metadata(item: pytest.Item, call: pytest.CallInfo) -> dict:
     """The verdict of one phase (setup, call, teardown) of a check, for the JSON report."""
-    metadata = {"exercise": exercise_of(item), "check": check_id_of(item)}
+    metadata = {"exercise": exercise_of(item), "check": check_id_of(item), "runs": runs_used(item)}
     already_decided = "status" in getattr(item, "_json_report_extra", {}).get("metadata", {})
     if call.excinfo is None:
         if call.when == "call":
@@ -74,6 +75,17 @@ def pytest_json_runtest_metadata(item: pytest.Item, call: pytest.CallInfo) -> di
                         facts={"erreur": f"{type(error).__name__}: {error}",
                                "details": "".join(traceback.format_exception(error))[-4000:]})
     return metadata
+
+
+def runs_used(item: pytest.Item) -> list[int]:
+    """The harness runs a check read its observations from (by harness pid, as in the timelines):
+    what the report draws beside the check."""
+    runs = []
+    for value in getattr(item, "funcargs", {}).values():
+        run = value if isinstance(value, Run) else getattr(value, "run", None)
+        if isinstance(run, Run) and run.harness_pid is not None and run.harness_pid not in runs:
+            runs.append(run.harness_pid)
+    return runs
 
 
 def _serializable(facts: dict) -> dict:

@@ -73,6 +73,8 @@ def _check(exercise_id: str, spec, verdict: dict | None, catalogue: Catalogue) -
              "message": message, "hint": hint, "duration_s": round(verdict.get("duration_s", 0.0), 3)}
     if facts.get("details"):
         entry["details"] = facts["details"]
+    if verdict.get("runs"):
+        entry["runs"] = verdict["runs"]
     if verdict.get("key"):
         entry["message_key"] = verdict["key"]
     if facts:

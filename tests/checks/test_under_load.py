@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import EXPECTATIONS, SOLUTIONS, assert_variant_verdicts, grade
+from conftest import EXPECTATIONS, MACHINE_BOUND, SOLUTIONS, assert_variant_verdicts, grade
 
 TIMING_SENSITIVE = [
     ("ex01_process", "plusieurs_sequentiel"),
@@ -12,6 +12,13 @@ TIMING_SENSITIVE = [
     ("ex03_pool_map", "apply_en_boucle"),
     ("ex03_pool_map", "moins_de_processus"),
     ("ex03_pool_map", "threadpool"),
+    ("ex04_pool_starmap", "sequentiel"),
+    ("ex05_pool_async", "get_immediat"),
+    ("ex05_pool_async", "attend_tout_avant"),
+    ("ex08_shared_memory", "sans_verrou"),
+    ("ex08_shared_memory", "verrou_local"),
+    ("ex08_shared_memory", "compteur_sequentiel"),
+    ("ex09_cpu_bound", "threads_partout"),
 ]
 
 pytestmark = pytest.mark.load
@@ -21,7 +28,7 @@ def test_solutions_get_full_marks_under_load(tmp_path, cpu_hogs):
     graded = grade(SOLUTIONS, json_path=tmp_path / "r.json")
     not_passed = [(exercise["id"], check["id"], check["message"]) for exercise in
                   graded.report["exercises"] for check in exercise["checks"]
-                  if check["status"] != "passed"]
+                  if check["status"] != "passed" and check.get("message_key") not in MACHINE_BOUND]
     assert not not_passed
 
 

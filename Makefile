@@ -1,6 +1,6 @@
 # Two commands do all the set-up: `make check` (grade exercises/) and `make test` (the project's
 # suite). Each creates .venv and installs the project when it is missing or older than pyproject.toml.
-# Without make (Windows): python -m venv .venv, .venv\Scripts\pip install -e ., then
+# Without make (Windows): python -m venv .venv, .venv\Scripts\pip install -e .[test], then
 # .venv\Scripts\python -m grader check exercises
 
 PYTHON_FOR_VENV ?= python3
@@ -11,15 +11,18 @@ INSTALLED := $(VENV)/.installed
 .PHONY: check test clean
 
 check: $(INSTALLED)
-	$(PYTHON) -m grader check exercises --json rapport.json
+	$(PYTHON) -m grader check exercises --json rapport.json --html rapport.html
 
+# The suite in two parts: most checks on two workers (they mostly wait on graded subprocesses), then
+# the checks under CPU load alone, so that their two CPU hogs are the only extra load.
 test: $(INSTALLED)
-	$(PYTHON) -m pytest
+	$(PYTHON) -m pytest -n 2 --dist loadfile -m "not load"
+	$(PYTHON) -m pytest -m load
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON_FOR_VENV) -m venv $(VENV)
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e .
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e ".[test]"
 	touch $(INSTALLED)
 
 clean:
-	rm -rf $(VENV) rapport.json
+	rm -rf $(VENV) rapport.json rapport.html

@@ -1,7 +1,8 @@
 """The texts the student reads, one catalogue per language (``grader/locales/<lang>.yaml``).
 
 A catalogue holds exercise titles, check titles, and for each message key a ``message`` (what was
-observed) and a ``hint`` (what to try), with ``{placeholders}`` filled from the check's facts.
+observed) and a ``hint`` (what to try), with ``{placeholders}`` filled from the check's facts; then
+the ``words`` of the terminal and the ``page`` labels of the HTML report.
 """
 from __future__ import annotations
 
@@ -36,6 +37,14 @@ class Catalogue:
 
     def word(self, key: str) -> str:
         return self.texts["words"].get(key, key)
+
+    def page(self, key: str, **facts: object) -> str:
+        """A label of the HTML page (``page.status.failed``: a dotted key), facts filled in; the key
+        itself when missing, so a gap in a catalogue shows instead of breaking the page."""
+        entry: object = self.texts.get("page", {})
+        for part in key.split("."):
+            entry = entry.get(part) if isinstance(entry, dict) else None
+        return _fill(entry, facts) if isinstance(entry, str) else key
 
 
 def load(language: str = DEFAULT_LANGUAGE) -> Catalogue:

@@ -1,4 +1,4 @@
-"""Command line: ``python -m grader check [DIR] [--exercise ID] [--json PATH] ...``.
+"""Command line: ``python -m grader check [DIR] [--exercise ID] [--json PATH] [--html PATH] ...``.
 
 Exit status: 0 when every check passed, 1 when any did not, 2 for a usage or internal error.
 """
@@ -9,7 +9,7 @@ import random
 import sys
 from pathlib import Path
 
-from grader import catalogue, config, grading, report, terminal
+from grader import catalogue, config, grading, page, report, terminal
 from grader.config import ConfigError
 
 USAGE_ERROR = 2
@@ -37,6 +37,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--exercise", action="append", default=[], metavar="ID",
                        help="grade only this exercise (repeatable), e.g. ex03_pool_map")
     check.add_argument("--json", type=Path, metavar="PATH", help="write the JSON report here")
+    check.add_argument("--html", type=Path, metavar="PATH",
+                       help="write the report as a self-contained HTML page here")
     check.add_argument("--seed", type=int, help="seed of the random inputs (default: drawn)")
     check.add_argument("--start-method", choices=config.START_METHODS,
                        help="start method of the student's processes (default: course.yaml)")
@@ -67,6 +69,9 @@ def _check(arguments: argparse.Namespace) -> int:
     if arguments.json:
         report.write_json(built, arguments.json)
     terminal.print_report(built, texts)
+    if arguments.html:
+        page.write(built, arguments.html, texts)
+        print(f"\n{texts.word('html_report')} {arguments.html.resolve()}")
     if built["internal_errors"]:
         return USAGE_ERROR
     return report.exit_code(built)

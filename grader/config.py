@@ -12,6 +12,11 @@ import yaml
 
 COURSE_FILE = Path(__file__).parent / "course.yaml"
 CATEGORIES = ("result", "guard", "parallelism", "shutdown", "api")
+# Limits of every harness run when the course file does not say (see course.yaml for each one's use).
+DEFAULT_LIMITS = {"cpu_s": 30, "memory_mb": 2048, "memory_total_mb": 4096, "processes": 100,
+                  "output_kb": 256, "file_mb": 64}
+INTEGER_LIMITS = ("memory_mb", "memory_total_mb", "processes", "output_kb", "file_mb")
+MINIMUM_PROCESSES = 4  # the harness, a resource tracker and a worker or two: below, nothing runs
 START_METHODS = ("spawn", "fork", "forkserver")
 
 
@@ -27,12 +32,26 @@ class CheckSpec:
 
 
 @dataclass(frozen=True)
+class Limits:
+    """What one harness run may use, besides its wall time (``Exercise.time_limit_s``)."""
+
+    cpu_s: float = DEFAULT_LIMITS["cpu_s"]  # CPU seconds per process (RLIMIT_CPU)
+    memory_mb: int = DEFAULT_LIMITS["memory_mb"]  # address space per process (RLIMIT_AS)
+    memory_total_mb: int = DEFAULT_LIMITS["memory_total_mb"]  # resident memory of the tree (watchdog)
+    processes: int = DEFAULT_LIMITS["processes"]  # processes alive at once in the tree (watchdog)
+    output_kb: int = DEFAULT_LIMITS["output_kb"]  # output kept per stream of a step: head and tail
+    file_mb: int = DEFAULT_LIMITS["file_mb"]  # largest file a process may write (RLIMIT_FSIZE)
+
+
+@dataclass(frozen=True)
 class Exercise:
     id: str
     functions: dict[str, list[str]]
     checks: dict[str, CheckSpec]
     time_limit_s: float
     bounds: dict = field(default_factory=dict)
+    limits: Limits = field(default_factory=Limits)
+    cpu_bound: tuple[str, ...] = ()  # task functions that only compute (the kernel counts their CPU)
 
     @property
     def max_score(self) -> float:
@@ -62,14 +81,38 @@ def load(path: Path = COURSE_FILE) -> Course:
     _expect(start_method in START_METHODS, f"{place}: start_method",
             f"must be one of {', '.join(START_METHODS)}, not {start_method!r}")
     default_limit = _positive(raw.get("time_limit_s", 20), f"{place}: time_limit_s")
+    default_limits = _limits(raw.get("limits"), DEFAULT_LIMITS, f"{place}: limits")
     exercises = raw.get("exercises")
     _expect(isinstance(exercises, dict) and exercises, f"{place}: exercises", "must list exercises")
     return Course(start_method=start_method,
-                  exercises={exercise_id: _exercise(exercise_id, spec, default_limit, place)
+                  exercises={exercise_id: _exercise(exercise_id, spec, default_limit, default_limits,
+                                                    place)
                              for exercise_id, spec in exercises.items()})
 
 
-def _exercise(exercise_id: str, raw: dict, default_limit: float, place: str) -> Exercise:
+def _limits(raw: object, defaults: dict, place: str) -> dict:
+    """``defaults`` overridden by the mapping ``raw`` (absent: the defaults), each value checked."""
+    if raw is None:
+        return dict(defaults)
+    _expect(isinstance(raw, dict), place, f"must be a mapping of limits ({', '.join(DEFAULT_LIMITS)})")
+    unknown = sorted(set(raw) - set(DEFAULT_LIMITS))
+    _expect(not unknown, f"{place}.{unknown[0] if unknown else ''}",
+            f"is not a known limit (known: {', '.join(DEFAULT_LIMITS)})")
+    merged = dict(defaults)
+    for name, value in raw.items():
+        if name in INTEGER_LIMITS:
+            _expect(isinstance(value, int) and not isinstance(value, bool) and value > 0,
+                    f"{place}.{name}", f"must be a positive whole number, not {value!r}")
+        else:
+            _positive(value, f"{place}.{name}")
+        merged[name] = value
+    _expect(merged["processes"] >= MINIMUM_PROCESSES, f"{place}.processes",
+            f"must be at least {MINIMUM_PROCESSES} (the harness and multiprocessing's helpers count)")
+    return merged
+
+
+def _exercise(exercise_id: str, raw: dict, default_limit: float, default_limits: dict,
+              place: str) -> Exercise:
     place = f"{place}: exercises.{exercise_id}"
     _expect(isinstance(raw, dict), place, "must be a mapping")
     functions = raw.get("functions", {})
@@ -80,11 +123,16 @@ def _exercise(exercise_id: str, raw: dict, default_limit: float, place: str) -> 
     _expect(isinstance(checks, dict) and checks, f"{place}.checks", "must list checks")
     bounds = raw.get("bounds", {})
     _expect(isinstance(bounds, dict), f"{place}.bounds", "must be a mapping")
+    cpu_bound = raw.get("cpu_bound", [])
+    _expect(isinstance(cpu_bound, list) and all(name in functions for name in cpu_bound),
+            f"{place}.cpu_bound", "must list functions of the exercise")
     return Exercise(id=exercise_id, functions=functions, bounds=bounds,
                     checks={check_id: _check(check_id, spec, f"{place}.checks.{check_id}")
                             for check_id, spec in checks.items()},
                     time_limit_s=_positive(raw.get("time_limit_s", default_limit),
-                                           f"{place}.time_limit_s"))
+                                           f"{place}.time_limit_s"),
+                    limits=Limits(**_limits(raw.get("limits"), default_limits, f"{place}.limits")),
+                    cpu_bound=tuple(cpu_bound))
 
 
 def _check(check_id: str, raw: dict, place: str) -> CheckSpec:

@@ -132,8 +132,9 @@ class MappedCall:
             raise CheckFailed("pas_simultane", en_vol=in_flight, workers=len(workers),
                               vagues=observe.busiest_worker_load(found), minimum=needed, **self._facts)
 
-    def expect_duration(self, duree: object) -> None:
-        """Wall time within the waves ``Pool.map`` needs, plus the start-up measured just before."""
+    def expect_duration(self, duree: object) -> dict:
+        """Wall time within the waves ``Pool.map`` needs, plus the start-up measured just before.
+        Returns the figures it judged from, for the report to show beside a passed check too."""
         found = self.tasks
         if not found:
             raise CheckFailed("nombre_appels", attendu=self.count, obtenu=0, **self._facts)
@@ -152,3 +153,4 @@ class MappedCall:
             raise CannotMeasure("machine_trop_chargee", **facts)
         if self.step.duration > bound:
             raise CheckFailed("trop_lent", **facts)
+        return facts

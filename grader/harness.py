@@ -4,7 +4,10 @@
 probe (``grader/probe``), in a temporary copy of the submission, and return a ``Run``: what each
 step returned or raised, what it printed, and every event the probe recorded in every process.
 Whatever the code does, the tree is killed before this returns; at the time limit, each process is
-first asked where it is stuck.
+first asked where it is stuck. Each run is limited as ``course.yaml`` says (``grader.config.Limits``:
+CPU, memory, processes, file size, output kept), and watched from outside at every poll: what the
+grader saw (``Run.witness``) is what ``grader.witness`` checks the probe's records against. Every
+file the student's processes could have written is read with a size limit and validated.
 """
 from __future__ import annotations
 
@@ -18,13 +21,24 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.process_tree import Tree, popen_options
+from grader.config import Limits
+from grader.process_tree import ProcessLimits, Tree, TreeLimits, Witness, popen_options
 
 PROBE_DIR = Path(__file__).parent / "probe"
 FATAL_MARKER = "FATAL"  # written by the probe; see mpgrade_probe.FATAL_MARKER
+FATAL_ERRORS = "fatal-*.txt"  # faulthandler's report of a crash (segfault…), one per process
 POLL_S = 0.05
 STACK_WAIT_S = 0.5
-OUTPUT_LIMIT = 200_000  # characters kept of each output file, head and tail
+OUTPUT_LIMIT = 200_000  # bytes kept of each output file, head and tail, unless the limits say
+# What the grader reads of the files the student's processes can write: its own memory stays
+# bounded whatever they hold (a legitimate run writes a few hundred kilobytes at most).
+RESULT_LIMIT = 4 * 1024 * 1024
+EVENTS_LIMIT = 8 * 1024 * 1024
+EVENT_FILES_LIMIT = 2000
+STACK_LIMIT = 64 * 1024
+STACK_FILES_LIMIT = 200
+WATCHED_RESULT_LIMIT = 1024 * 1024  # result.json is read while the run goes only below this size
+UNFINISHED_LIMIT = 64
 
 
 @dataclass
@@ -52,7 +66,9 @@ class Step:
 class Run:
     """Everything observed during one harness run."""
 
-    status: str  # "finished", "timeout", "aborted" (the probe raised a fatal event), "crashed"
+    # "finished", "timeout", "aborted" (the probe raised a fatal event), "crashed", or "limit"
+    # (the watchdog stopped the tree: ``breach`` says which limit)
+    status: str
     returncode: int | None
     harness_pid: int | None
     steps: list[Step]
@@ -67,6 +83,12 @@ class Run:
     calibration: dict | None = None
     left_alive: list[int] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)  # the function of each requested call
+    limits: Limits = field(default_factory=Limits)
+    breach: str | None = None  # "processes" or "memory" when the watchdog stopped the tree
+    witness: Witness | None = None  # what the grader saw of the tree from outside
+    fatal_errors: dict[int, str] = field(default_factory=dict)  # pid -> faulthandler's report
+    malformed_events: int = 0  # records of the probe's files that are not what the probe writes
+    oversized: list[str] = field(default_factory=list)  # files too large to be read in full
 
     def running_function(self) -> str | None:
         """The function whose call was under way when the run ended, if one was."""
@@ -96,7 +118,7 @@ class Run:
 def run_calls(submission: Path, module: str, calls: list[dict], *, time_limit_s: float,
               start_method: str, watch: list[str] = (), functions: list[str] = (),
               constants: list[str] = (), inject: dict | None = None,
-              calibrate_pool: int | None = None) -> Run:
+              calibrate_pool: int | None = None, limits: Limits | None = None) -> Run:
     """Import ``module`` from a copy of ``submission`` and make ``calls`` one after another."""
     with tempfile.TemporaryDirectory(prefix="mpgrade-") as work:
         work = Path(work)
@@ -108,34 +130,39 @@ def run_calls(submission: Path, module: str, calls: list[dict], *, time_limit_s:
         command = [sys.executable, str(PROBE_DIR / "mpgrade_harness.py"), str(work / "request.json")]
         probe = {"module": module, "watch": list(watch), "inject": inject or {},
                  "start_method": start_method}
-        run = _run(submission, work, command, probe, time_limit_s, expects_result=True)
+        run = _run(submission, work, command, probe, time_limit_s, limits or Limits(),
+                   expects_result=True)
         run.calls = [requested["function"] for requested in calls]
         return run
 
 
-def run_script(submission: Path, module: str, *, time_limit_s: float, start_method: str) -> Run:
+def run_script(submission: Path, module: str, *, time_limit_s: float, start_method: str,
+               limits: Limits | None = None) -> Run:
     """Run ``python <module>.py`` as a student would, under ``start_method``."""
     with tempfile.TemporaryDirectory(prefix="mpgrade-") as work:
         work = Path(work)
         command = [sys.executable, f"{module}.py"]
         probe = {"module": None, "watch": [], "start_method": start_method}
-        return _run(submission, work, command, probe, time_limit_s, expects_result=False)
+        return _run(submission, work, command, probe, time_limit_s, limits or Limits(),
+                    expects_result=False)
 
 
-def _run(submission: Path, work: Path, command: list[str], probe: dict, time_limit_s: float, *,
-         expects_result: bool) -> Run:
+def _run(submission: Path, work: Path, command: list[str], probe: dict, time_limit_s: float,
+         limits: Limits, *, expects_result: bool) -> Run:
     source = work / "src"
     _copy_submission(submission, source)
     observations = work / "obs"
     observations.mkdir()
     probe["obs_dir"] = str(observations)
     (work / "probe.json").write_text(json.dumps(probe), encoding="utf-8")
+    process_limits = ProcessLimits(limits.cpu_s, limits.memory_mb, limits.file_mb)
     started = time.monotonic()
     with open(work / "stdout", "wb") as stdout, open(work / "stderr", "wb") as stderr:
         process = subprocess.Popen(command, cwd=source, env=_environment(work), stdin=subprocess.DEVNULL,
-                                   stdout=stdout, stderr=stderr, **popen_options())
-        tree = Tree(process)
-        status = _wait(process, tree, observations, started + time_limit_s)
+                                   stdout=stdout, stderr=stderr, **popen_options(process_limits))
+        tree = Tree(process, started, TreeLimits(limits.processes, limits.memory_total_mb))
+        watch = _ResultWatch(work / "result.json", tree.witness) if expects_result else None
+        status = _wait(process, tree, observations, started + time_limit_s, watch)
         if status == "timeout":
             tree.request_stacks()
             time.sleep(STACK_WAIT_S)
@@ -143,7 +170,11 @@ def _run(submission: Path, work: Path, command: list[str], probe: dict, time_lim
     elapsed = time.monotonic() - started
     if status == "finished" and expects_result and not (work / "result.json").exists():
         status = "crashed"  # the harness died before it could say anything
-    return _collect(work, status, process, elapsed, time_limit_s, [p.pid for p in tree.alive()])
+    run = _collect(work, status, process, elapsed, time_limit_s, [p.pid for p in tree.alive()],
+                   limits)
+    run.breach = tree.breach if status == "limit" else None
+    run.witness = tree.witness
+    return run
 
 
 def _copy_submission(submission: Path, destination: Path) -> None:
@@ -163,86 +194,209 @@ def _environment(work: Path) -> dict:
     return environment
 
 
-def _wait(process: subprocess.Popen, tree: Tree, observations: Path, deadline: float) -> str:
+def _wait(process: subprocess.Popen, tree: Tree, observations: Path, deadline: float,
+          watch: _ResultWatch | None) -> str:
     while True:
         if process.poll() is not None:
+            if watch:
+                watch.check()  # the last step's result, written just before the harness left
             return "finished"
         if (observations / FATAL_MARKER).exists():
             time.sleep(POLL_S)  # let the probe finish writing what it saw
             return "aborted"
         if time.monotonic() >= deadline:
             return "timeout"
-        tree.look()
+        if tree.look():
+            return "limit"  # the watchdog: beyond the processes or the memory allowed
+        if watch:
+            watch.check()
         time.sleep(POLL_S)
 
 
+class _ResultWatch:
+    """When each step's result appeared in ``result.json``, by the grader's clock: the harness
+    writes it after every step, so the step ended between the last look that did not find it and
+    the first that did (``Witness.step_seen``). The student's clock cannot move that."""
+
+    def __init__(self, path: Path, witness: Witness) -> None:
+        self.path = path
+        self.witness = witness
+        self.signature = None
+        self.last_check = witness.started
+
+    def check(self) -> None:
+        now = time.monotonic()
+        try:
+            stat = os.stat(self.path)
+        except OSError:
+            self.last_check = now
+            return
+        signature = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        if signature != self.signature and stat.st_size <= WATCHED_RESULT_LIMIT:
+            self.signature = signature
+            result = _read_json(self.path) or {}
+            steps = result.get("steps") if isinstance(result, dict) else None
+            seen_at = time.monotonic()
+            for step in steps if isinstance(steps, list) else []:
+                name = step.get("name") if isinstance(step, dict) else None
+                if isinstance(name, str) and name not in self.witness.step_seen:
+                    self.witness.step_seen[name] = (self.last_check, seen_at)
+        self.last_check = now
+
+
 def _collect(work: Path, status: str, process: subprocess.Popen, elapsed: float,
-             time_limit_s: float, left_alive: list[int]) -> Run:
-    result = _read_json(work / "result.json") or {}
-    returncode = process.returncode
-    steps = [_step(raw, work / "out") for raw in result.get("steps", [])]
-    steps += _unfinished_step(work / "out", steps)
-    return Run(status=status, returncode=returncode, harness_pid=process.pid,
-               steps=steps, events=_read_events(work / "obs"), stacks=_read_stacks(work / "obs"),
-               stdout=read_output(work / "stdout"), stderr=read_output(work / "stderr"),
-               elapsed_s=elapsed, time_limit_s=time_limit_s, functions=result.get("functions", {}),
-               constants=result.get("constants", {}), calibration=result.get("calibration"),
-               left_alive=left_alive)
+             time_limit_s: float, left_alive: list[int], limits: Limits) -> Run:
+    oversized: list[str] = []
+    result = _read_json(work / "result.json", RESULT_LIMIT, oversized)
+    if not isinstance(result, dict):
+        result = {}
+    output_limit = limits.output_kb * 1024
+    steps = [_step(raw, work / "out", output_limit) for raw in result.get("steps", [])
+             if _is_step(raw)]
+    steps += _unfinished_step(work / "out", steps, output_limit)
+    events, malformed = _read_events(work / "obs", oversized)
+    return Run(status=status, returncode=process.returncode, harness_pid=process.pid,
+               steps=steps, events=events, stacks=_read_stacks(work / "obs", "stack-*.txt"),
+               stdout=read_output(work / "stdout", output_limit),
+               stderr=read_output(work / "stderr", output_limit),
+               elapsed_s=elapsed, time_limit_s=time_limit_s,
+               functions=_mapping(result.get("functions")), constants=_mapping(result.get("constants")),
+               calibration=result.get("calibration") if isinstance(result.get("calibration"), dict)
+               else None, left_alive=left_alive, limits=limits,
+               fatal_errors=_read_stacks(work / "obs", FATAL_ERRORS), malformed_events=malformed,
+               oversized=oversized)
 
 
-def _step(raw: dict, out_dir: Path) -> Step:
+def _mapping(value: object) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _is_step(raw: object) -> bool:
+    """A step as the harness writes it (the student's process could write anything there)."""
+    return (isinstance(raw, dict) and isinstance(raw.get("name"), str) and _is_step_name(raw["name"])
+            and raw.get("status") in ("ok", "raised")
+            and all(isinstance(raw.get(key), (int, float)) for key in ("t0", "t1")))
+
+
+def _step(raw: dict, out_dir: Path, output_limit: int) -> Step:
     known = {key: raw[key] for key in ("name", "status", "t0", "t1", "value", "type", "error",
                                        "alive_after", "cpu") if key in raw}
-    return Step(**known, stdout=read_output(out_dir / f"{raw['name']}.out"),
-                stderr=read_output(out_dir / f"{raw['name']}.err"))
+    if "error" in known:
+        known["error"] = _error(known["error"])
+    if not isinstance(known.get("alive_after", []), list):
+        known["alive_after"] = []
+    return Step(**known, stdout=read_output(out_dir / f"{raw['name']}.out", output_limit),
+                stderr=read_output(out_dir / f"{raw['name']}.err", output_limit))
 
 
-def _unfinished_step(out_dir: Path, steps: list[Step]) -> list[Step]:
-    """The step that was running when the run ended (its output files exist, its result does not)."""
+def _error(raw: object) -> dict:
+    """An exception as the harness describes it (``mpgrade_harness._describe``), whatever was
+    written in its place: the fields the checks read, each of its type."""
+    raw = raw if isinstance(raw, dict) else {"message": repr(raw)}
+    where = raw.get("where")
+    return {"type": str(raw.get("type", "?"))[:200], "message": str(raw.get("message", ""))[:2000],
+            "traceback": str(raw.get("traceback", ""))[-6000:], "errno": raw.get("errno"),
+            "where": where if isinstance(where, dict) else None}
+
+
+def _unfinished_step(out_dir: Path, steps: list[Step], output_limit: int) -> list[Step]:
+    """The step that was running when the run ended (its output files exist, its result does not).
+    Only the harness's own step names count: the student's code may create other files there."""
     done = {step.name for step in steps}
-    names = sorted({path.stem for path in out_dir.glob("*.out")} - done,
+    names = sorted({path.stem for path in out_dir.glob("*.out") if _is_step_name(path.stem)} - done,
                    key=lambda name: (name != "import", len(name), name))
-    return [Step(name=name, status="unfinished", stdout=read_output(out_dir / f"{name}.out"),
-                 stderr=read_output(out_dir / f"{name}.err")) for name in names]
+    return [Step(name=name, status="unfinished", stdout=read_output(out_dir / f"{name}.out", output_limit),
+                 stderr=read_output(out_dir / f"{name}.err", output_limit))
+            for name in names[:UNFINISHED_LIMIT]]
+
+
+def _is_step_name(name: str) -> bool:
+    return name == "import" or (name.startswith("call-") and name[5:].isdigit())
 
 
 def read_output(path: Path, limit: int = OUTPUT_LIMIT) -> str:
-    """Text of an output file, undecodable bytes replaced, the middle dropped past ``limit``."""
+    """Text of an output file, undecodable bytes replaced, the middle dropped past ``limit`` (the
+    text says how much): at most ``limit`` bytes are ever read, whatever the file's size."""
     try:
         with open(path, "rb") as output:
             data = output.read(limit + 1)
             size = os.fstat(output.fileno()).st_size
             if size > limit:
                 output.seek(size - limit // 2)
-                tail = output.read()
-                data = data[: limit // 2] + b"\n[... %d octets omis ...]\n" % (size - limit) + tail
-    except FileNotFoundError:
+                tail = output.read(limit // 2)
+                data = (data[: limit // 2]
+                        + b"\n[... %d octets omis au milieu de la sortie (limite : %d Ko) ...]\n"
+                        % (size - limit, limit // 1024) + tail)
+    except OSError:
         return ""
     return data.decode("utf-8", "replace")
 
 
-def _read_json(path: Path) -> dict | None:
+def _read_json(path: Path, limit: int = RESULT_LIMIT, oversized: list[str] | None = None) -> object:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
+        if path.stat().st_size > limit:
+            if oversized is not None:
+                oversized.append(path.name)
+            return None
+        return json.loads(path.read_bytes().decode("utf-8", "replace"))
+    except (OSError, ValueError, RecursionError):
         return None
 
 
-def _read_events(observations: Path) -> list[dict]:
-    events = []
-    for path in observations.glob("*.jsonl"):
-        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+# What the probe writes for each kind of event (``mpgrade_probe``): a record that does not match
+# was not written by the probe, and is dropped (``Run.malformed_events`` counts them).
+_NUMBER = (int, float)
+_EVENT_FIELDS = {
+    "call": {"fn": str, "t0": _NUMBER, "t1": _NUMBER}, "enter": {"fn": str, "t0": _NUMBER},
+    "start": {"child": int, "t": _NUMBER, "caller": str, "cls": str},
+    "join": {"t": _NUMBER, "caller": str}, "terminate": {"t": _NUMBER, "caller": str},
+    "kill": {"t": _NUMBER, "caller": str}, "boot": {"t": _NUMBER}, "exit": {"t": _NUMBER},
+    "pool": {"op": str, "cls": str, "t": _NUMBER, "caller": str},
+    "get": {"t0": _NUMBER, "t": _NUMBER, "caller": str}, "callback": {"t": _NUMBER},
+    "fatal": {"reason": str},
+}
+
+
+def _is_event(event: object) -> bool:
+    if not isinstance(event, dict) or type(event.get("pid")) is not int:
+        return False
+    fields = _EVENT_FIELDS.get(event.get("ev"))
+    if fields is None:
+        return False
+    return all(isinstance(event.get(name), kind) and not isinstance(event.get(name), bool)
+               for name, kind in fields.items())
+
+
+def _read_events(observations: Path, oversized: list[str]) -> tuple[list[dict], int]:
+    events, malformed, budget = [], 0, EVENTS_LIMIT
+    for path in sorted(observations.glob("*.jsonl"))[:EVENT_FILES_LIMIT]:
+        with open(path, "rb") as records:
+            data = records.read(budget + 1)
+        if len(data) > budget:
+            oversized.append(path.name)
+            break
+        budget -= len(data)
+        for line in data.decode("utf-8", "replace").splitlines():
             try:
-                events.append(json.loads(line))
-            except ValueError:
-                pass  # a line cut short by a kill
-    return sorted(events, key=lambda event: event.get("t", event.get("t0", 0.0)))
+                event = json.loads(line)
+            except (ValueError, RecursionError):
+                continue  # a line cut short by a kill
+            if _is_event(event):
+                events.append(event)
+            else:
+                malformed += 1
+    return sorted(events, key=lambda event: event.get("t", event.get("t0", 0.0))), malformed
 
 
-def _read_stacks(observations: Path) -> dict[int, str]:
+def _read_stacks(observations: Path, pattern: str) -> dict[int, str]:
+    """Each process's stack dump (or crash report), at most ``STACK_LIMIT`` bytes of each."""
     stacks = {}
-    for path in observations.glob("stack-*.txt"):
-        text = path.read_text(encoding="utf-8", errors="replace").strip()
+    for path in sorted(observations.glob(pattern))[:STACK_FILES_LIMIT]:
+        pid = path.stem.split("-")[-1]
+        if not pid.isdigit():
+            continue
+        with open(path, "rb") as dump:
+            text = dump.read(STACK_LIMIT).decode("utf-8", "replace").strip()
         if text:
-            stacks[int(path.stem.split("-")[1])] = text
+            stacks[int(pid)] = text
     return stacks

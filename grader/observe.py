@@ -201,6 +201,23 @@ def stuck_places(run: Run, student_files: set[str]) -> list[str]:
     return places
 
 
+def crash_places(run: Run, student_files: set[str]) -> list[tuple[str, str]]:
+    """Each process that crashed (a segmentation fault, an abort), from the report faulthandler
+    wrote as it died: the error, and the place as in ``stuck_places``."""
+    targets = {event["child"]: event.get("target") for event in run.events_of("start")}
+    crashes: dict[tuple[str, str, str], list[int]] = {}  # the same crash in many workers: once
+    for pid, text in sorted(run.fatal_errors.items()):
+        first = text.splitlines()[0] if text else ""
+        error = first.split(":", 1)[1].strip() if first.startswith("Fatal Python error") else first
+        frames = [match.groupdict() for match in _FRAME.finditer(text)]
+        own = [frame for frame in frames if _base_name(frame["file"]) in student_files]
+        name = "*" if pid == run.harness_pid else (f" [{targets[pid]}]" if targets.get(pid) else "")
+        place = _frame_text(own[0]) if own else (_frame_text(frames[0]) if frames else "?")
+        crashes.setdefault((error[:200], name, place), []).append(pid)
+    return [(error, f"pid {pids[0]}{name}" + (f" (et {len(pids) - 1} autres)" if len(pids) > 1 else "")
+             + f": {place}") for (error, name, place), pids in crashes.items()]
+
+
 def _is_helper(frames: list[dict]) -> bool:
     """A server of multiprocessing itself (resource tracker, fork server), not a process it runs."""
     return any(_base_name(frame["file"]) in MULTIPROCESSING_HELPERS for frame in frames) and not any(

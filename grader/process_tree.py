@@ -1,9 +1,18 @@
-"""Operating-system process control: start a tree apart, watch it, ask it where it is stuck, end it.
+"""Operating-system process control: start a tree apart and limited, watch it, ask it where it is
+stuck, end it.
 
 Everything that depends on the platform lives here. On POSIX the harness starts in its own session
-(so one ``killpg`` reaches every process that did not leave it) and processes dump their stacks on
-SIGUSR1. On Windows there is no process group kill nor SIGUSR1: the tree is walked with psutil and
-killed process by process, and a hang is diagnosed from the output only (``STACKS_AVAILABLE``).
+(so one ``killpg`` reaches every process that did not leave it), with resource limits set in the
+child before it executes Python (``RLIMIT_CPU``, ``RLIMIT_AS``, ``RLIMIT_FSIZE``), and processes
+dump their stacks on SIGUSR1. On Linux the grader is a child subreaper: a process that leaves its
+session and loses its parent (a double-forked daemon) comes back to the grader instead of init, so
+it is still found and killed. Limits the kernel does not enforce for root (the number of processes)
+are enforced by ``Tree.look``, a watchdog called on every poll, which also counts the tree's memory.
+
+Windows has no process group kill, no SIGUSR1 and no ``resource`` module: the tree is walked with
+psutil and killed process by process, limits other than the watchdog's are not applied
+(``limits_note`` says so), and a hang is diagnosed from the output only (``STACKS_AVAILABLE``).
+macOS accepts the limits but does not enforce ``RLIMIT_AS``, and has no subreaper.
 """
 from __future__ import annotations
 
@@ -13,52 +22,271 @@ import os
 import signal
 import subprocess
 import sys
+import time
+from dataclasses import dataclass, field
 
 import psutil
 
+try:
+    import resource
+except ImportError:  # Windows
+    resource = None
+
 POSIX = os.name == "posix"
+LINUX = sys.platform.startswith("linux")
 STACKS_AVAILABLE = hasattr(signal, "SIGUSR1")
 PR_SET_CHILD_SUBREAPER = 36
+MB = 1024 * 1024
+KILL_ROUNDS = 20  # a tree still forking while it is killed needs a few rounds
+KILL_PAUSE_S = 0.02
+REAP_TIMEOUT_S = 2.0
+
+# How a process ended, from its negative return code: the signal that killed it.
+SIGNAL_NAMES = {-getattr(signal, name): name for name in
+                ("SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE", "SIGABRT", "SIGKILL", "SIGTERM",
+                 "SIGXCPU", "SIGXFSZ") if hasattr(signal, name)}
 
 
 def become_subreaper() -> bool:
     """Linux: orphans of our descendants (double forks, dead parents) come back to us, so they are
-    found, killed and reaped here instead of lingering as zombies under init. False elsewhere."""
-    if not sys.platform.startswith("linux"):
+    found, killed and reaped here instead of lingering under init. False elsewhere."""
+    if not LINUX:
         return False
     libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
     return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
 
 
-def popen_options() -> dict:
-    """Options for ``subprocess.Popen`` that make the harness the head of its own process group."""
-    if POSIX:
-        return {"start_new_session": True}
-    return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
+# -- limits the kernel enforces in each process ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProcessLimits:
+    """What each process of the tree may use (``grader.config.Limits`` gives the values)."""
+
+    cpu_s: float
+    memory_mb: int
+    file_mb: int
+
+
+def limits_note() -> str | None:
+    """Why some per-process limits are not applied on this platform (None: all are)."""
+    if resource is None:
+        return "resource limits unavailable on this platform: only the wall time and the watchdog apply"
+    if sys.platform == "darwin":
+        return "macOS does not enforce RLIMIT_AS: memory is bounded by the watchdog only"
+    return None
+
+
+def _set_limits(limits: ProcessLimits) -> None:
+    """In the child, before it executes Python: soft and hard limits alike, so that a process cannot
+    raise them again (unless it runs as root, see docs/security.md). A limit the platform refuses
+    is skipped: the watchdog and the wall time still hold."""
+    cpu = max(1, int(limits.cpu_s + 0.999))
+    # SIGXCPU at the soft limit, SIGKILL one second later at the hard limit (SIGXCPU may be ignored).
+    wanted = [("RLIMIT_CPU", cpu, cpu + 1), ("RLIMIT_AS", limits.memory_mb * MB, limits.memory_mb * MB),
+              ("RLIMIT_FSIZE", limits.file_mb * MB, limits.file_mb * MB), ("RLIMIT_CORE", 0, 0)]
+    for name, soft, hard in wanted:
+        if hasattr(resource, name):
+            try:
+                resource.setrlimit(getattr(resource, name), (soft, hard))
+            except (ValueError, OSError):
+                pass
+
+
+def popen_options(limits: ProcessLimits | None = None) -> dict:
+    """Options for ``subprocess.Popen``: the harness heads its own process group, limited."""
+    if not POSIX:
+        return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
+    options: dict = {"start_new_session": True}
+    if limits is not None and resource is not None:
+        # Runs between fork and exec: only setrlimit calls, no locks, no allocation worth noting.
+        options["preexec_fn"] = lambda: _set_limits(limits)
+    return options
+
+
+# -- what the grader saw of the tree, from outside ---------------------------------------------
+
+
+@dataclass
+class Seen:
+    """One process of the tree as the kernel showed it to the grader (never as it said itself).
+
+    Times are on the grader's ``time.monotonic()``, which is the probe's clock too
+    (CLOCK_MONOTONIC): ``created`` is the kernel's start time of the process, converted.
+    """
+
+    pid: int
+    ppid: int
+    created: float
+    first_seen: float
+    last_seen: float
+    gone_at: float | None = None  # first look that did not find it any more
+    cpu_s: float = 0.0  # user + system time at the last look
+    adopted: bool = False  # came back to the grader as an orphan while the harness was running
+
+
+@dataclass(frozen=True)
+class Look:
+    """One poll of the tree: when it began and ended, and which pids it found."""
+
+    t0: float
+    t1: float
+    pids: frozenset
+
+
+@dataclass
+class Witness:
+    """Everything the grader saw of one harness run from outside: every process of the tree, each
+    poll, and when the harness's result file changed. ``grader.witness`` compares it with what the
+    probe says."""
+
+    started: float
+    ended: float | None = None
+    processes: dict[int, Seen] = field(default_factory=dict)
+    looks: list[Look] = field(default_factory=list)
+    step_seen: dict[str, tuple[float, float]] = field(default_factory=dict)  # step -> (absent, present)
+    reused: set[int] = field(default_factory=set)  # pids that named two processes in this run
+    peak_processes: int = 0
+    peak_memory_mb: float = 0.0
+
+
+@dataclass(frozen=True)
+class TreeLimits:
+    """What the watchdog enforces on the whole tree at each look."""
+
+    processes: int
+    memory_total_mb: int
+
+
+def _ppid_map() -> dict[int, int]:
+    """{pid: ppid} of every process, in one pass over /proc where psutil offers it."""
+    fast = getattr(psutil._psplatform, "ppid_map", None)
+    if fast is not None:
+        try:
+            return fast()
+        except psutil.Error:
+            pass
+    return {process.pid: process.info["ppid"] for process in psutil.process_iter(["ppid"])}
 
 
 class Tree:
-    """The processes of one harness run, remembered from every look so that none is forgotten."""
+    """The processes of one harness run, remembered from every look so that none is forgotten.
 
-    def __init__(self, root: subprocess.Popen) -> None:
+    One tree at a time per grader process: an orphan that comes back to the grader while the tree
+    runs is taken as one of its own (the grader starts nothing else meanwhile).
+    """
+
+    def __init__(self, root: subprocess.Popen, started: float, limits: TreeLimits | None = None) -> None:
         become_subreaper()
         self.root = root
-        self.seen: dict[int, psutil.Process] = {}
+        self.limits = limits
+        self.me = os.getpid()
+        self.processes: dict[int, psutil.Process] = {}
+        self.witness = Witness(started=started)
+        self._others = self._children_of_me() - {root.pid}  # ours before the tree: never touched
+        self._offset = None  # kernel start time minus monotonic time, from the root
+        self.breach: str | None = None
         self.look()
 
-    def look(self) -> None:
-        """Note every process of the tree now (a descendant may outlive its parent)."""
+    def _children_of_me(self) -> set[int]:
         try:
-            root = psutil.Process(self.root.pid)
-            for process in [root, *root.children(recursive=True)]:
-                self.seen.setdefault(process.pid, process)
+            return {child.pid for child in psutil.Process(self.me).children()}
         except psutil.Error:
-            pass
+            return set()
+
+    def look(self) -> str | None:
+        """Note every process of the tree now (a descendant may outlive its parent, an orphan may
+        come back to us); return ``"processes"`` or ``"memory"`` when the tree is beyond its
+        limits (the watchdog), else None."""
+        t0 = time.monotonic()
+        parents = _ppid_map()
+        # Read after the map: if the harness still runs now, every orphan in the map lost its
+        # parent while it ran (not merely because the harness itself has just exited).
+        harness_running = self.root.returncode is None and _running(self.processes.get(self.root.pid))
+        found = self._walk(parents)
+        for pid in found:
+            if pid not in self.processes or self._reused(pid):
+                self._note(pid, parents.get(pid, 0), t0, harness_running)
+        t1 = time.monotonic()
+        self._update(found, t0, t1)
+        if harness_running:  # a process already known may lose its parent later
+            for pid in found:
+                seen = self.witness.processes.get(pid)
+                if seen is not None and parents.get(pid) == self.me and pid != self.root.pid:
+                    seen.adopted = True
+        return self._judge(found)
+
+    def _walk(self, parents: dict[int, int]) -> set[int]:
+        children: dict[int, list[int]] = {}
+        for pid, ppid in parents.items():
+            children.setdefault(ppid, []).append(pid)
+        tops = [self.root.pid] + [pid for pid in children.get(self.me, [])
+                                  if pid != self.root.pid and pid not in self._others]
+        found, stack = set(), [pid for pid in tops if pid in parents]
+        while stack:
+            pid = stack.pop()
+            if pid not in found:
+                found.add(pid)
+                stack.extend(children.get(pid, []))
+        return found
+
+    def _reused(self, pid: int) -> bool:
+        """A pid that had gone and is back: the same process missed once (it was changing parent),
+        or a new process that got the same pid, which is remembered as such."""
+        if self.witness.processes[pid].gone_at is None or self.processes[pid].is_running():
+            return False
+        self.witness.reused.add(pid)
+        return True
+
+    def _note(self, pid: int, ppid: int, now: float, harness_running: bool) -> None:
+        try:
+            process = psutil.Process(pid)
+            created = process.create_time()
+        except psutil.Error:
+            return
+        if self._offset is None and pid == self.root.pid:
+            self._offset = created - self.witness.started
+        offset = self._offset if self._offset is not None else time.time() - time.monotonic()
+        adopted = ppid == self.me and pid != self.root.pid and harness_running
+        self.processes[pid] = process
+        self.witness.processes[pid] = Seen(pid, ppid, created - offset, now, now, adopted=adopted)
+
+    def _update(self, found: set[int], t0: float, t1: float) -> None:
+        witness = self.witness
+        witness.looks.append(Look(t0, t1, frozenset(found)))
+        for pid, seen in witness.processes.items():
+            if pid in found:
+                seen.last_seen, seen.gone_at = t0, None
+            elif seen.gone_at is None:
+                seen.gone_at = t0
+
+    def _judge(self, found: set[int]) -> str | None:
+        witness = self.witness
+        witness.peak_processes = max(witness.peak_processes, len(found))
+        if self.limits and len(found) > self.limits.processes:
+            self.breach = self.breach or "processes"
+            return self.breach  # no time to read each process: kill first
+        memory = 0
+        for pid in found:
+            process = self.processes.get(pid)
+            if process is None:
+                continue
+            try:
+                with process.oneshot():
+                    times = process.cpu_times()
+                    memory += process.memory_info().rss
+            except psutil.Error:
+                continue
+            witness.processes[pid].cpu_s = times.user + times.system
+        witness.peak_memory_mb = max(witness.peak_memory_mb, memory / MB)
+        if self.limits and memory > self.limits.memory_total_mb * MB:
+            self.breach = self.breach or "memory"
+        return self.breach
 
     def alive(self) -> list[psutil.Process]:
         """The remembered processes still running (zombies are dead: they only await their parent)."""
         running = []
-        for process in self.seen.values():
+        for process in self.processes.values():
             try:
                 if process.is_running() and process.status() != psutil.STATUS_ZOMBIE:
                     running.append(process)
@@ -77,20 +305,96 @@ class Tree:
                 pass
 
     def kill(self) -> None:
-        """SIGKILL the whole tree: the process group first, then every process ever seen."""
-        self.look()
+        """SIGKILL the whole tree: the process group, then every process ever seen, again until
+        none is left (a tree may still be forking), then reap what came back to us."""
         if POSIX:
             try:
                 os.killpg(self.root.pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
-        for process in self.alive():
-            try:
-                process.kill()
-            except psutil.Error:
-                pass
-        psutil.wait_procs(list(self.seen.values()), timeout=2)
-        try:
-            self.root.wait(timeout=2)
+        for _ in range(KILL_ROUNDS):
+            self.look()
+            running = self.alive()
+            if not running:
+                break
+            for process in running:
+                try:
+                    process.kill()  # psutil checks the start time: a reused pid is never hit
+                except psutil.Error:
+                    pass
+            time.sleep(KILL_PAUSE_S)
+        self.witness.ended = time.monotonic()
+        try:  # through Popen, which keeps the return code (psutil would reap it first)
+            self.root.wait(timeout=REAP_TIMEOUT_S)
         except subprocess.TimeoutExpired:
             print(f"mpgrade: process {self.root.pid} survived SIGKILL", file=sys.stderr)
+        others = [process for pid, process in self.processes.items() if pid != self.root.pid]
+        psutil.wait_procs(others, timeout=REAP_TIMEOUT_S)
+        _reap(set(self.processes) - {self.root.pid})
+
+
+def _reap(pids: set[int]) -> None:
+    """Collect the zombies among ``pids`` that became our children (orphans of the tree): only
+    those, never another child of the grader."""
+    if not POSIX:
+        return
+    for pid in pids:
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            pass
+
+
+class Leftovers:
+    """What a grader process leaves behind: every descendant started after this object was made.
+
+    ``python -m grader check`` runs pytest under one: if a submission kills the pytest process,
+    the student's processes come back here (a subreaper) and ``end`` kills them."""
+
+    def __init__(self) -> None:
+        become_subreaper()
+        self.me = os.getpid()
+        try:
+            self._before = {child.pid for child in psutil.Process(self.me).children()}
+        except psutil.Error:
+            self._before = set()
+
+    def end(self) -> list[int]:
+        """SIGKILL every descendant that appeared since; return their pids."""
+        ended: list[int] = []
+        for _ in range(KILL_ROUNDS):
+            try:
+                found = [child for child in psutil.Process(self.me).children()
+                         if child.pid not in self._before]
+                found += [grandchild for child in list(found) for grandchild in
+                          _descendants(child)]
+            except psutil.Error:
+                found = []
+            running = [process for process in found if _running(process)]
+            if not running:
+                break
+            for process in running:
+                try:
+                    process.kill()
+                    ended.append(process.pid)
+                except psutil.Error:
+                    pass
+            psutil.wait_procs(running, timeout=REAP_TIMEOUT_S)
+        _reap(set(ended))
+        return sorted(set(ended))
+
+
+def _descendants(process: psutil.Process) -> list[psutil.Process]:
+    try:
+        return process.children(recursive=True)
+    except psutil.Error:
+        return []
+
+
+def _running(process: psutil.Process | None) -> bool:
+    if process is None:
+        return True  # not looked at yet: the harness has just been started
+    try:
+        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False

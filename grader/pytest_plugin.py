@@ -89,4 +89,7 @@ def runs_used(item: pytest.Item) -> list[int]:
 
 
 def _serializable(facts: dict) -> dict:
-    return json.loads(json.dumps(facts, default=str))
+    """Facts as plain JSON, with text that is not valid Unicode (a lone surrogate in what the
+    student's code returned or printed) replaced: the report is always writable in UTF-8."""
+    text = json.dumps(facts, default=str, ensure_ascii=False)
+    return json.loads(text.encode("utf-8", "replace").decode("utf-8"))

@@ -6,15 +6,23 @@ returned (``returned``); whatever prevented a value (a crash, a hang, a missing 
 """
 from __future__ import annotations
 
+import errno
 import functools
+import re
 from pathlib import Path
 
-from grader import harness, observe
+from grader import harness, observe, witness
 from grader.config import Exercise
 from grader.harness import Run, Step
+from grader.process_tree import SIGNAL_NAMES
 from grader.verdicts import CheckFailed, StudentCodeError
 
 TAIL_LINES = 15
+SOURCE_READ = 1024 * 1024  # enough of a source file to tell whether it is Python text at all
+CODING_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
+SYNTAX_ERRORS = ("SyntaxError", "IndentationError", "TabError")
+CRASH_SIGNALS = ("SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE", "SIGABRT")
+AT_IMPORT = "l'import du module"  # what was running when no function was
 
 
 class ExerciseUnderTest:
@@ -32,9 +40,11 @@ class ExerciseUnderTest:
     def import_run(self) -> Run:
         """Import the module alone, in a fresh interpreter (nothing else runs)."""
         self._require_file()
-        return harness.run_calls(self.folder, self.exercise.id, [], start_method=self.start_method,
-                                 time_limit_s=self.exercise.time_limit_s,
-                                 functions=list(self.exercise.functions))
+        run = harness.run_calls(self.folder, self.exercise.id, [], start_method=self.start_method,
+                                time_limit_s=self.exercise.time_limit_s,
+                                functions=list(self.exercise.functions), limits=self.exercise.limits)
+        witness.attach_orphans(run)
+        return run
 
     def require_loaded(self) -> Run:
         """The import run, once it is certain the module loads and has the contract's functions."""
@@ -46,11 +56,7 @@ class ExerciseUnderTest:
         if step is None or step.status == "unfinished":
             raise unfinished(run, None, self.file_name)
         if step.status == "raised":
-            error = step.error
-            key = "erreur_syntaxe" if error["type"] in ("SyntaxError", "IndentationError",
-                                                          "TabError") else "exception_import"
-            raise StudentCodeError(key, type=error["type"], erreur=error["message"],
-                                   details=error["traceback"], **_where(error.get("where")))
+            raise _import_error(run, step.error)
         for name, parameters in self.exercise.functions.items():
             found = run.functions.get(name)
             if found is None:
@@ -67,20 +73,56 @@ class ExerciseUnderTest:
         self.require_loaded()
         run = harness.run_calls(self.folder, self.exercise.id, calls, start_method=self.start_method,
                                 time_limit_s=self.exercise.time_limit_s,
-                                functions=list(self.exercise.functions), **options)
+                                functions=list(self.exercise.functions), limits=self.exercise.limits,
+                                **options)
         self.runs.append(run)
+        witness.attach_orphans(run)
+        refuted = witness.contradictions(run, self.exercise.cpu_bound)
+        if refuted:  # nothing this run recorded can be trusted: every check reading it fails
+            raise CheckFailed("observations_contredites", nombre=len(refuted),
+                              contradictions=witness.summary(refuted))
         return run
 
     @functools.cached_property
     def script_run(self) -> Run:
         """Run ``python <file>`` as the student would, always under ``spawn``."""
         self._require_file()
-        return harness.run_script(self.folder, self.exercise.id, start_method="spawn",
-                                  time_limit_s=self.exercise.time_limit_s)
+        run = harness.run_script(self.folder, self.exercise.id, start_method="spawn",
+                                 time_limit_s=self.exercise.time_limit_s, limits=self.exercise.limits)
+        witness.attach_orphans(run)
+        return run
 
     def _require_file(self) -> None:
-        if not (self.folder / self.file_name).is_file():
+        """The file exists and is Python text; read here as bytes, never executed here."""
+        path = self.folder / self.file_name
+        if not path.is_file():
             raise StudentCodeError("fichier_absent", fichier=self.file_name, dossier=str(self.folder))
+        problem = source_problem(path)
+        if problem:
+            raise StudentCodeError(problem.pop("key"), fichier=self.file_name, **problem)
+
+
+def source_problem(path: Path) -> dict | None:
+    """Why ``path`` cannot be a Python module, told better than the interpreter would: empty, binary
+    (a zip, a notebook saved wrongly, a Word file), or text in another encoding than UTF-8 without
+    the ``# coding`` line that would declare it. None when it is plain Python text."""
+    with open(path, "rb") as source:
+        data = source.read(SOURCE_READ)
+    if not data.strip():
+        return {"key": "fichier_vide"}
+    if b"\0" in data:
+        return {"key": "pas_du_python"}
+    first_lines = data.split(b"\n", 2)[:2]
+    if any(CODING_COOKIE.match(line) for line in first_lines):
+        return None  # the interpreter reads the declared encoding; its own error will say the rest
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.start >= len(data) - 3 and len(data) == SOURCE_READ:
+            return None  # a character cut by the read's end, not a wrong encoding
+        line = data.count(b"\n", 0, error.start) + 1
+        return {"key": "encodage", "ligne": line, "octet": f"0x{data[error.start]:02x}"}
+    return None
 
 
 def call(function: str, *args: object, **kwargs: object) -> dict:
@@ -97,26 +139,81 @@ def returned(run: Run, index: int, function: str, file_name: str) -> object:
         error = step.error
         if error["type"] == "NotImplementedError":
             raise CheckFailed("a_faire", fonction=function)
-        raise StudentCodeError("exception", fonction=function, type=error["type"],
-                               erreur=error["message"], details=error["traceback"],
-                               **_where(error.get("where")))
+        facts = dict(fonction=function, type=error["type"], erreur=error["message"],
+                     details=error["traceback"], **_where(error.get("where")))
+        limit = _limit_reached(run, error)
+        if limit:
+            raise StudentCodeError(limit[0], limite=limit[1], **facts)
+        if error["type"] == "SystemExit":
+            raise StudentCodeError("sortie_dans_fonction", code=error["message"], **facts)
+        raise StudentCodeError("exception", **facts)
     return step.value
 
 
+def _import_error(run: Run, error: dict) -> StudentCodeError:
+    """What an exception raised while the module was imported means for the student."""
+    facts = dict(type=error["type"], erreur=error["message"], details=error["traceback"],
+                 **_where(error.get("where")))
+    if error["type"] in SYNTAX_ERRORS:
+        return StudentCodeError("erreur_syntaxe", **facts)
+    limit = _limit_reached(run, error)
+    if limit:
+        return StudentCodeError(limit[0], fonction=AT_IMPORT, limite=limit[1], **facts)
+    if error["type"] == "SystemExit":
+        return StudentCodeError("sortie_a_l_import", code=error["message"], **facts)
+    return StudentCodeError("exception_import", **facts)
+
+
+def _limit_reached(run: Run, error: dict) -> tuple[str, object] | None:
+    """The limit of ``course.yaml`` an exception comes from, and its value, if it does."""
+    if error["type"] == "MemoryError":
+        return "memoire_depassee", run.limits.memory_mb
+    if error.get("errno") == errno.EFBIG:
+        return "limite_fichier", run.limits.file_mb
+    return None
+
+
 def unfinished(run: Run, function: str | None, file_name: str) -> StudentCodeError:
-    """Why a run stopped before a step finished: a hang, a crash, a process started at import."""
+    """Why a run stopped before a step finished: a process started at import, a limit reached,
+    a crash, a hang, an exit."""
     fatal = run.fatal()
     if fatal:
         return StudentCodeError("processus_a_l_import", **_where(fatal.get("line")))
     output = last_output(run)
-    function = run.running_function() or function
+    at_import = run.module_step is not None and run.module_step.status == "unfinished"
+    function = run.running_function() or function or (AT_IMPORT if at_import else file_name)
+    if "result.json" in run.oversized:
+        return StudentCodeError("resultat_trop_gros", fonction=function, details=output,
+                                limite=harness.RESULT_LIMIT // (1024 * 1024))
+    if run.status == "limit":
+        processes = run.breach == "processes"
+        return StudentCodeError("trop_de_processus" if processes else "memoire_totale",
+                                fonction=function, details=output,
+                                limite=run.limits.processes if processes else run.limits.memory_total_mb)
+    crash = observe.crash_places(run, {file_name})
+    signal_name = SIGNAL_NAMES.get(run.returncode) if run.returncode is not None else None
+    if crash or signal_name in CRASH_SIGNALS:
+        return StudentCodeError("erreur_fatale", fonction=function, details=output,
+                                erreur=crash[0][0] if crash else signal_name,
+                                processus="; ".join(place for _, place in crash) or "?")
     if run.status == "timeout":
         places = observe.stuck_places(run, {file_name})
-        return StudentCodeError("delai_depasse", fonction=function or file_name,
-                                limite=round(run.time_limit_s),
+        return StudentCodeError("delai_depasse", fonction=function, limite=round(run.time_limit_s),
                                 processus="; ".join(places) or "?", details=output)
-    return StudentCodeError("arret_brutal", fonction=function or file_name, code=run.returncode,
-                            details=output)
+    if signal_name == "SIGXCPU" or (signal_name == "SIGKILL" and _cpu_exhausted(run)):
+        return StudentCodeError("limite_cpu", fonction=function, limite=run.limits.cpu_s,
+                                details=output)
+    if signal_name == "SIGXFSZ":
+        return StudentCodeError("limite_fichier", fonction=function, limite=run.limits.file_mb,
+                                details=output)
+    key = "arret_a_l_import" if at_import else "arret_brutal"
+    return StudentCodeError(key, fonction=function, code=run.returncode, details=output)
+
+
+def _cpu_exhausted(run: Run) -> bool:
+    """The harness was killed at the hard CPU limit (SIGXCPU ignored): it had used about all of it."""
+    seen = run.witness.processes.get(run.harness_pid) if run.witness else None
+    return seen is not None and seen.cpu_s >= run.limits.cpu_s - 1
 
 
 def last_output(run: Run) -> str:

@@ -44,12 +44,17 @@ class Graded:
 
 
 def grade(folder: Path, *exercises: str, seed: int = 1, start_method: str | None = None,
-          course: Path | None = None, json_path: Path | None = None) -> Graded:
+          course: Path | None = None, json_path: Path | None = None, html_path: Path | None = None,
+          language: str | None = None) -> Graded:
     """Run ``python -m grader check`` as a user does and read its JSON report."""
     json_path = json_path or folder.parent / f"report-{folder.name}-{os.getpid()}.json"
     command = [sys.executable, "-m", "grader", "check", str(folder), "--json", str(json_path),
                "--seed", str(seed)]
     command += [f"--exercise={exercise}" for exercise in exercises]
+    if html_path:
+        command.append(f"--html={html_path}")
+    if language:
+        command.append(f"--lang={language}")
     if start_method:
         command.append(f"--start-method={start_method}")
     if course:
@@ -106,7 +111,8 @@ TOKEN_VARIABLE = "GRADER_TEST_TOKEN"
 @pytest.fixture
 def tracked_processes(monkeypatch):
     """Marks every process started from now on (the environment is inherited down the whole
-    tree) and returns a function that lists those still alive."""
+    tree) and returns a function that lists those still alive. A process that replaced its
+    environment (a daemon of tests/hostile/) is found by the token in its command line."""
     token = uuid.uuid4().hex
     monkeypatch.setenv(TOKEN_VARIABLE, token)
 
@@ -114,8 +120,8 @@ def tracked_processes(monkeypatch):
         found = set()
         for process in psutil.process_iter():
             try:
-                if process.pid != os.getpid() and process.environ().get(TOKEN_VARIABLE) == token \
-                        and process.status() != psutil.STATUS_ZOMBIE:
+                marked = process.environ().get(TOKEN_VARIABLE) == token or token in process.cmdline()
+                if process.pid != os.getpid() and marked and process.status() != psutil.STATUS_ZOMBIE:
                     found.add(process.pid)
             except psutil.Error:
                 pass

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import string
 
 from conftest import ROOT
 from grader import catalogue, config
@@ -41,3 +42,36 @@ def test_facts_fill_the_message_and_a_missing_fact_shows_as_a_question_mark():
     message, hint = texts.message("pool_taille", {"demandes": 4})
     assert "au lieu de 4" in message and "?" in message
     assert "Pool(4)" in hint
+
+
+def _keys(texts: dict, prefix: str = "") -> set[str]:
+    keys = set()
+    for key, value in texts.items():
+        path = f"{prefix}.{key}" if prefix else str(key)
+        keys.add(path)
+        if isinstance(value, dict):
+            keys |= _keys(value, path)
+    return keys
+
+
+def _leaves(texts: dict, prefix: str = "") -> dict[str, str]:
+    found = {}
+    for key, value in texts.items():
+        path = f"{prefix}.{key}" if prefix else str(key)
+        found.update(_leaves(value, path) if isinstance(value, dict) else {path: value})
+    return found
+
+
+def test_the_english_catalogue_has_exactly_the_keys_of_the_french_one():
+    french, english = catalogue.load("fr").texts, catalogue.load("en").texts
+    assert _keys(english) - _keys(french) == set(), "keys only in en.yaml"
+    assert _keys(french) - _keys(english) == set(), "keys of fr.yaml missing from en.yaml"
+
+
+def test_each_english_text_takes_the_same_facts_as_its_french_one():
+    def fields(text: str) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+    english = _leaves(catalogue.load("en").texts)
+    for key, text in _leaves(catalogue.load("fr").texts).items():
+        assert fields(str(text)) == fields(str(english.get(key, ""))), key

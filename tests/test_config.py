@@ -22,10 +22,21 @@ def test_the_shipped_course_file_loads():
     ("categorie_inconnue.yaml", "exercises.ex03_pool_map.checks.carre_resultat.category"),
     ("pas_du_yaml.yaml", "not valid YAML"),
     ("methode_inconnue.yaml", "start_method"),
+    ("limite_inconnue.yaml", "limits.threads is not a known limit"),
+    ("limite_negative.yaml", "exercises.ex03_pool_map.limits.memory_mb must be a positive whole number"),
+    ("limite_processus.yaml", "limits.processes must be at least"),
 ])
 def test_a_bad_course_file_is_an_error_naming_the_place(name, place):
     with pytest.raises(ConfigError, match=place.replace(".", r"\.")):
         config.load(DATA / "course" / name)
+
+
+def test_limits_have_defaults_course_values_and_exercise_overrides():
+    course = config.load(DATA / "course" / "limites.yaml")
+    ex03, ex02 = course.exercise("ex03_pool_map").limits, course.exercise("ex02_main_guard").limits
+    assert (ex02.memory_mb, ex02.processes, ex02.cpu_s) == (1024, 30, config.DEFAULT_LIMITS["cpu_s"])
+    assert (ex03.memory_mb, ex03.processes, ex03.cpu_s) == (1024, 12, 2.5)
+    assert ex03.file_mb == config.DEFAULT_LIMITS["file_mb"]
 
 
 def test_a_missing_course_file_is_an_error(tmp_path):

@@ -141,7 +141,8 @@ def test_executer_async_pendant_ce_temps(asynchronous: Scenario) -> None:
     _expect_meanwhile(asynchronous.run, asynchronous.step(0), TASK, "apply_async")
 
 
-def test_executer_async_simultane(asynchronous: Scenario, exercise: Exercise) -> None:
+def test_executer_async_simultane(asynchronous: Scenario, exercise: Exercise,
+                                  measured: dict) -> None:
     """The tasks overlap in several workers; the call lasts about the longest wave, not the sum."""
     asynchronous.value(0, "executer_async")
     durations, processes = asynchronous.inputs
@@ -159,6 +160,7 @@ def test_executer_async_simultane(asynchronous: Scenario, exercise: Exercise) ->
         + bounds["demarrage_facteur"] * startup + bounds["marge_s"]
     facts = dict(mesure=round(step.duration, 2), borne=round(bound, 2),
                  sequentiel=round(sum(durations), 2), demarrage=round(startup, 3), taches=len(durations))
+    measured.update(facts)
     if bound >= bounds["part_sequentielle_max"] * sum(durations):
         raise CannotMeasure("machine_trop_chargee", **facts)
     if step.duration > bound:

@@ -18,12 +18,18 @@ import traceback
 
 import mpgrade_probe
 
+# Bound before the student's module is imported: code that replaces os.getpid or os.times (to
+# fool the grader) must not break the harness's own bookkeeping.
+_HARNESS_PID = os.getpid()
+_times = os.times
+_WORKDIR = os.getcwd()
+
 
 def main(request_path):
     with open(request_path, encoding="utf-8") as request_file:
         request = json.load(request_file)
-    sys.path.insert(0, os.getcwd())  # the copy of the submission
-    result = {"harness_pid": os.getpid(), "steps": []}
+    sys.path.insert(0, _WORKDIR)  # the copy of the submission
+    result = {"harness_pid": _HARNESS_PID, "steps": []}
     save = _saver(request["result_path"], result)
     if request.get("calibrate_pool"):
         result["calibration"] = _calibrate_pool(request["calibrate_pool"])
@@ -62,7 +68,7 @@ def _step(request, name, action):
     out_dir = request["out_dir"]
     _redirect_output(os.path.join(out_dir, name))
     step = {"name": name, "t0": mpgrade_probe.now()}
-    times_before = os.times()
+    times_before = _times()
     try:
         value = action()
     except BaseException as exc:  # the student's code may raise anything, SystemExit included
@@ -73,7 +79,7 @@ def _step(request, name, action):
         else:
             step.update(status="ok", value=_json_value(value), type=type(value).__name__)
     step["t1"] = mpgrade_probe.now()
-    step["cpu"] = _cpu_seconds(times_before, os.times())
+    step["cpu"] = _cpu_seconds(times_before, _times())
     sys.stdout.flush()
     sys.stderr.flush()
     step["alive_after"] = _children_alive()
@@ -268,7 +274,7 @@ def _describe(exc):
               and "importlib" not in frame.filename]
     text = "".join(traceback.format_list(frames) + traceback.format_exception_only(type(exc), exc))
     student_frames = [frame for frame in frames if os.path.dirname(os.path.abspath(frame.filename))
-                      == os.getcwd()]
+                      == _WORKDIR]
     where = student_frames[-1] if student_frames else None
     described = {"type": type(exc).__name__, "message": str(exc)[:2000], "traceback": text[-6000:],
                  "where": {"file": os.path.basename(where.filename), "line": where.lineno,
@@ -278,6 +284,8 @@ def _describe(exc):
                               "function": None}
     if isinstance(exc, SystemExit):
         described["message"] = repr(exc.code)
+    if isinstance(exc, OSError):
+        described["errno"] = exc.errno  # EFBIG: the file size limit, EPERM: a signal refused…
     return described
 
 
@@ -311,7 +319,11 @@ def _children_alive():
     except ImportError:
         return [{"pid": child.pid, "status": "?"} for child in multiprocessing.active_children()]
     alive = []
-    for child in psutil.Process().children(recursive=True):
+    try:
+        children = psutil.Process(_HARNESS_PID).children(recursive=True)
+    except psutil.Error:
+        return alive
+    for child in children:
         try:
             if child.pid not in helpers and child.ppid() not in helpers:
                 alive.append({"pid": child.pid, "status": child.status()})

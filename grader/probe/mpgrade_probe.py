@@ -14,7 +14,8 @@ Each process appends JSON lines to ``<obs_dir>/<pid>.jsonl``:
   imported: the missing ``__main__`` guard).
 
 Clocks and ``getpid`` are bound here, before student code can replace them. On POSIX, SIGUSR1 makes
-every process dump the stack of each of its threads to ``<obs_dir>/stack-<pid>.txt``.
+every process dump the stack of each of its threads to ``<obs_dir>/stack-<pid>.txt``; a crash
+(segmentation fault, abort) writes the same to ``<obs_dir>/fatal-<pid>.txt``.
 """
 import functools
 import importlib.abc
@@ -36,6 +37,7 @@ _config = {}
 _local = threading.local()
 _importing_student_module = []
 _stack_file = None
+_fatal_file = None
 
 
 def install(config_path):
@@ -293,10 +295,15 @@ def _wrap_result_get(get):
 
 
 def _register_stack_dump():
-    global _stack_file
+    """Where this process is, on demand (SIGUSR1) and when it crashes (a segmentation fault, an
+    abort): faulthandler writes the stack of each thread to this process's own files."""
+    global _stack_file, _fatal_file
     import faulthandler
     import signal
 
+    _fatal_file = open(os.path.join(_config["obs_dir"], f"fatal-{_getpid()}.txt"), "w",
+                       encoding="utf-8")
+    faulthandler.enable(file=_fatal_file, all_threads=True)
     if not hasattr(signal, "SIGUSR1"):
         return
     path = os.path.join(_config["obs_dir"], f"stack-{_getpid()}.txt")

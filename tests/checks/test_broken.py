@@ -31,6 +31,33 @@ def test_a_broken_exercise_errors_alone(tmp_path, case, words):
     assert graded.report["internal_errors"] == 0 and graded.returncode == 1
 
 
+@pytest.mark.parametrize("case, words", [
+    ("sortie_import", ["sys.exit()", "ligne 5"]),
+    ("os_exit_import", ["import du module", "code 3"]),
+    ("sortie_fonction", ["main", "sys.exit()", "code 2"]),
+    ("os_exit_fonction", ["main", "code 4"]),
+    ("segfault_main", ["Segmentation fault", "main (ex02_main_guard.py:10)"]),
+    ("fichier_vide", ["vide"]),
+    ("pas_du_python", ["pas un fichier texte Python"]),
+    ("latin1", ["UTF-8", "ligne 1", "0xe9"]),
+])
+def test_code_that_exits_crashes_or_is_not_python_errors_alone(tmp_path, case, words):
+    """The same, for the ways a file can stop the interpreter or not be Python at all (with one
+    other exercise beside it: each case costs a few seconds)."""
+    folder = make_submission(tmp_path / case, {
+        BROKEN: DATA / "broken" / f"{case}.py",
+        "ex03_pool_map": SOLUTIONS / "ex03_pool_map.py",
+    })
+    graded = grade(folder)
+    exercise = graded.exercise("ex03_pool_map")
+    assert exercise["score"] == exercise["max_score"]
+    main = graded.checks(BROKEN)["main_resultat"]
+    assert main["status"] == "error" and main["hint"], main
+    for word in words:
+        assert word in main["message"], main["message"]
+    assert graded.report["internal_errors"] == 0 and graded.returncode == 1
+
+
 def test_a_missing_file_is_an_error_on_its_exercise_only(tmp_path):
     folder = make_submission(tmp_path / "only03", {"ex03_pool_map": SOLUTIONS / "ex03_pool_map.py"})
     graded = grade(folder)

@@ -1,0 +1,132 @@
+"""The grader's own observations of the process tree refute forged probe records, and never a
+correct run's; the limits of course.yaml reach the student's processes."""
+from __future__ import annotations
+
+import json
+import textwrap
+
+import pytest
+
+from conftest import SOLUTIONS
+from grader import harness, witness
+from grader.config import Limits
+from grader.harness import Run, Step
+from grader.process_tree import Look, Seen, Witness
+from grader.submission import call
+
+HARNESS = 100
+WORKER = 101
+
+
+def _run(events: list[dict], steps: list[Step] | None = None, **witness_facts) -> Run:
+    """A run of 1 s (t = 10 → 11) in which the grader saw the harness and one worker."""
+    seen = Witness(started=10.0, ended=11.0, looks=[Look(10 + i / 20, 10 + i / 20 + 0.001,
+                                                         frozenset({HARNESS, WORKER}))
+                                                    for i in range(20)],
+                   processes={HARNESS: Seen(HARNESS, 1, 10.0, 10.0, 11.0),
+                              WORKER: Seen(WORKER, HARNESS, 10.2, 10.2, 10.9, gone_at=10.95)},
+                   **witness_facts)
+    return Run(status="finished", returncode=0, harness_pid=HARNESS, steps=steps or [],
+               events=events, stacks={}, stdout="", stderr="", elapsed_s=1.0, time_limit_s=5,
+               witness=seen)
+
+
+def _call(pid: int, t0: float, t1: float) -> dict:
+    return {"ev": "call", "pid": pid, "fn": "carre", "t0": t0, "t1": t1}
+
+
+def test_records_that_match_what_the_grader_saw_are_accepted():
+    assert witness.contradictions(_run([_call(WORKER, 10.3, 10.4), _call(HARNESS, 10.5, 10.6)])) == []
+
+
+def test_a_process_the_grader_never_saw_is_refuted():
+    found = witness.contradictions(_run([_call(4242, 10.3, 10.7)]))
+    assert len(found) == 1 and "4242" in found[0]
+
+
+def test_a_process_too_short_lived_to_be_seen_is_not_held_against_the_submission():
+    assert witness.contradictions(_run([_call(4242, 10.30, 10.34)])) == []
+
+
+def test_records_outside_the_life_of_their_process_are_refuted():
+    before = witness.contradictions(_run([_call(WORKER, 10.0, 10.1)]))  # started at 10.2 (+0.5 ok)
+    assert before == []
+    assert witness.contradictions(_run([_call(WORKER, 9.5, 9.6)]))  # also before the run began
+    assert witness.contradictions(_run([_call(WORKER, 11.6, 11.7)]))  # gone at 10.95
+
+
+def test_a_step_whose_end_was_moved_by_a_patched_clock_is_refuted():
+    step = Step(name="call-0", status="ok", t0=10.1, t1=10.3)
+    steps = [Step(name="import", status="ok", t0=10.0, t1=10.05), step]
+    seen = {"import": (10.0, 10.1), "call-0": (10.9, 10.95)}  # its result appeared at 10.9 only
+    found = witness.contradictions(_run([], steps, step_seen=seen))
+    assert found and "call-0" in found[0]
+    step.t1 = 10.92
+    assert witness.contradictions(_run([], steps, step_seen=seen)) == []
+
+
+def test_computation_without_cpu_time_is_refuted():
+    claims = [{"ev": "call", "pid": WORKER, "fn": "travail_cpu", "t0": 10.3, "t1": 10.8}]
+    idle = _run(claims)
+    assert witness.contradictions(idle, ("travail_cpu",))  # the kernel counted no CPU to WORKER
+    assert witness.contradictions(idle) == []  # a task that may sleep is not judged on its CPU
+    busy = _run(claims)
+    busy.witness.processes[WORKER].cpu_s = 0.3
+    assert witness.contradictions(busy, ("travail_cpu",)) == []
+
+
+@pytest.mark.load
+def test_correct_cpu_bound_work_shows_its_cpu_time_even_on_a_busy_machine(cpu_hogs):
+    sizes = [2_500_000] * 4
+    run = harness.run_calls(SOLUTIONS, "ex09_cpu_bound", [call("avec_processus", sizes, 2),
+                                                          call("avec_threads", sizes, 2)],
+                            time_limit_s=30, start_method="spawn", watch=["travail_cpu"])
+    assert run.status == "finished" and run.call(1).status == "ok"
+    assert witness.contradictions(run, ("travail_cpu",)) == []
+
+
+def test_malformed_records_are_dropped_and_counted(tmp_path):
+    observations = tmp_path / "obs"
+    observations.mkdir()
+    lines = [{"ev": "call", "pid": 5, "fn": "carre", "t0": 1.0, "t1": 2.0},
+             {"ev": "call", "pid": 5, "fn": "carre", "t0": "hier"}, {"ev": "inconnu", "pid": 5},
+             ["pas", "un", "objet"]]
+    (observations / "5.jsonl").write_text("\n".join(map(json.dumps, lines)) + "\n{coupé",
+                                          encoding="utf-8")
+    events, malformed = harness._read_events(observations, [])
+    assert len(events) == 1 and malformed == 3
+
+
+def test_a_step_name_from_the_result_file_never_reaches_outside_the_run():
+    assert not harness._is_step({"name": "../../../etc/passwd", "status": "ok", "t0": 1, "t1": 2})
+    assert harness._is_step({"name": "call-3", "status": "ok", "t0": 1, "t1": 2})
+
+
+@pytest.mark.parametrize("start_method", ["spawn", "fork", "forkserver"])
+def test_a_correct_parallel_run_contradicts_nothing(start_method):
+    run = harness.run_calls(SOLUTIONS, "ex03_pool_map",
+                            [call("carres_paralleles", list(range(12)), 4), call("carre", 3)],
+                            time_limit_s=20, start_method=start_method, watch=["carre"],
+                            calibrate_pool=4)
+    assert run.status == "finished" and run.call(1).value == 9
+    assert len(run.witness.processes) >= 5 and set(run.witness.step_seen) >= {"import", "call-0"}
+    assert witness.contradictions(run) == []
+
+
+def test_the_limits_reach_every_process_of_the_tree(tmp_path):
+    (tmp_path / "limites.py").write_text(textwrap.dedent("""
+        import multiprocessing, resource
+
+        def limites():
+            return [resource.getrlimit(getattr(resource, name))[1]
+                    for name in ("RLIMIT_CPU", "RLIMIT_AS", "RLIMIT_FSIZE")]
+
+        def dans_un_enfant():
+            with multiprocessing.Pool(1) as pool:
+                return pool.apply(limites)
+        """), encoding="utf-8")
+    limits = Limits(cpu_s=7, memory_mb=900, file_mb=5)
+    run = harness.run_calls(tmp_path, "limites", [call("limites"), call("dans_un_enfant")],
+                            time_limit_s=20, start_method="spawn", limits=limits)
+    expected = [8, 900 * 1024 * 1024, 5 * 1024 * 1024]  # the hard CPU limit is one second above
+    assert run.call(0).value == expected and run.call(1).value == expected

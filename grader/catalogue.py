@@ -39,9 +39,13 @@ class Catalogue:
         return self.texts["words"].get(key, key)
 
     def page(self, key: str, **facts: object) -> str:
-        """A label of the HTML page (``page.status.failed``: a dotted key), facts filled in; the key
-        itself when missing, so a gap in a catalogue shows instead of breaking the page."""
-        entry: object = self.texts.get("page", {})
+        """A label of the HTML page (``status.failed`` for ``page.status.failed``)."""
+        return self.text(f"page.{key}", **facts).removeprefix("page.")
+
+    def text(self, key: str, **facts: object) -> str:
+        """Any text by its dotted key (``gradebook.columns.total``), facts filled in; the key itself
+        when missing, so a gap in a catalogue shows instead of breaking a page or a file."""
+        entry: object = self.texts
         for part in key.split("."):
             entry = entry.get(part) if isinstance(entry, dict) else None
         return _fill(entry, facts) if isinstance(entry, str) else key

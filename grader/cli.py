@@ -1,18 +1,23 @@
-"""Command line: ``python -m grader check [DIR] [--exercise ID] [--json PATH] [--html PATH] ...``.
+"""Command line: ``python -m grader check|cohort|merge ...`` (``--help`` on each).
 
-Exit status: 0 when every check passed, 1 when any did not, 2 for a usage or internal error.
+``check`` grades one submission. Exit status: 0 when every check passed, 1 when any did not, 2 for
+a usage or internal error. ``cohort`` grades a folder of submissions and ``merge`` joins the outputs
+of shards: 0 when every student could be graded, 1 when some are in error in the gradebook, 2 for a
+usage error, 130 when interrupted (run it again to resume).
 """
 from __future__ import annotations
 
 import argparse
 import random
+import signal
 import sys
 from pathlib import Path
 
-from grader import catalogue, config, grading, page, report, terminal
+from grader import catalogue, cohort, config, gradescope, grading, page, report, terminal
 from grader.config import ConfigError
 
 USAGE_ERROR = 2
+INTERRUPTED = 130  # what a shell reports for Ctrl-C
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,11 +26,15 @@ def main(argv: list[str] | None = None) -> int:
     if arguments.command is None:
         parser.print_help()
         return USAGE_ERROR
+    commands = {"check": _check, "cohort": _cohort, "merge": _merge}
     try:
-        return _check(arguments)
+        return commands[arguments.command](arguments)
     except (ConfigError, grading.GradingError, ValueError) as error:
         print(f"mpgrade: {error}", file=sys.stderr)
         return USAGE_ERROR
+    except cohort.Interrupted as interruption:
+        print(f"\nmpgrade: {interruption}", file=sys.stderr)
+        return INTERRUPTED
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,9 +51,44 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--seed", type=int, help="seed of the random inputs (default: drawn)")
     check.add_argument("--start-method", choices=config.START_METHODS,
                        help="start method of the student's processes (default: course.yaml)")
-    check.add_argument("--lang", default=catalogue.DEFAULT_LANGUAGE, help="language of the report")
-    check.add_argument("--course", type=Path, help="course file (default: grader/course.yaml)")
+    check.add_argument("--gradescope", type=Path, metavar="PATH",
+                       help="write Gradescope's results.json here (the autograder calls this)")
+    _common(check)
+    grade_all = commands.add_parser("cohort", help="grade a folder of submissions (one per student)")
+    grade_all.add_argument("submissions", type=Path,
+                           help="one folder or .zip per student, or a Moodle export")
+    grade_all.add_argument("--out", type=Path, default=Path("cohort"),
+                           help="where the gradebook, dashboard and reports go (default: cohort)")
+    grade_all.add_argument("--jobs", type=int, default=1, metavar="N",
+                           help="students graded at once (timing exercises still run alone)")
+    grade_all.add_argument("--exercise", action="append", default=[], metavar="ID",
+                           help="grade only this exercise (repeatable)")
+    grade_all.add_argument("--seed", type=int, help="seed of the random inputs (default: drawn)")
+    grade_all.add_argument("--start-method", choices=config.START_METHODS)
+    grade_all.add_argument("--force", action="store_true",
+                           help="grade again the students already graded")
+    grade_all.add_argument("--shard", type=_shard, default=(1, 1), metavar="K/M",
+                           help="grade only the K-th of M slices of the students")
+    grade_all.add_argument("--format", choices=["gradescope"], action="append", default=[],
+                           help="also write Gradescope results.json files and autograder bundle")
+    _common(grade_all)
+    join = commands.add_parser("merge", help="join the --out folders of shards into one")
+    join.add_argument("outs", type=Path, nargs="+", help="the shards' --out folders")
+    join.add_argument("--out", type=Path, required=True, help="the merged folder")
+    _common(join)
     return parser
+
+
+def _common(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--lang", default=catalogue.DEFAULT_LANGUAGE, help="language of the report")
+    command.add_argument("--course", type=Path, help="course file (default: grader/course.yaml)")
+
+
+def _shard(text: str) -> tuple[int, int]:
+    index, _, count = text.partition("/")
+    if not (index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
+        raise argparse.ArgumentTypeError(f"{text!r}: expected K/M with 1 <= K <= M, e.g. 1/2")
+    return int(index), int(count)
 
 
 def _check(arguments: argparse.Namespace) -> int:
@@ -68,6 +112,8 @@ def _check(arguments: argparse.Namespace) -> int:
                          start_method=start_method)
     if arguments.json:
         report.write_json(built, arguments.json)
+    if arguments.gradescope:
+        report.write_json(gradescope.results(built, texts), arguments.gradescope)
     terminal.print_report(built, texts)
     if arguments.html:
         page.write(built, arguments.html, texts)
@@ -75,3 +121,46 @@ def _check(arguments: argparse.Namespace) -> int:
     if built["internal_errors"]:
         return USAGE_ERROR
     return report.exit_code(built)
+
+
+def _cohort(arguments: argparse.Namespace) -> int:
+    course = config.load(arguments.course) if arguments.course else config.load()
+    texts = catalogue.load(arguments.lang)
+    if not arguments.submissions.is_dir():
+        print(f"mpgrade: {arguments.submissions} {texts.word('not_a_folder')}", file=sys.stderr)
+        return USAGE_ERROR
+    unknown = [exercise for exercise in arguments.exercise if exercise not in course.exercises]
+    if unknown or arguments.jobs < 1:
+        print(f"mpgrade: {texts.word('unknown_exercise')}: {', '.join(unknown)} "
+              f"({', '.join(course.exercises)})" if unknown else "mpgrade: --jobs >= 1",
+              file=sys.stderr)
+        return USAGE_ERROR
+    options = cohort.Options(
+        submissions=arguments.submissions.resolve(), out=arguments.out.resolve(),
+        exercises=tuple(arguments.exercise),
+        seed=arguments.seed if arguments.seed is not None else random.SystemRandom().randrange(10**6),
+        start_method=arguments.start_method or course.start_method, language=texts.language,
+        jobs=arguments.jobs, force=arguments.force, shard=arguments.shard,
+        gradescope="gradescope" in arguments.format, course_file=arguments.course)
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` ends the run as Ctrl-C does: cleanly
+    rows = cohort.run(options, course, texts)
+    print(f"{texts.text('cohort_run.written')} {options.out}")
+    return 1 if any(row["status"] == "error" for row in rows) else 0
+
+
+def _merge(arguments: argparse.Namespace) -> int:
+    course = config.load(arguments.course) if arguments.course else config.load()
+    texts = catalogue.load(arguments.lang)
+    missing = [str(out) for out in arguments.outs if not (out / "students").is_dir()]
+    if missing:
+        print(f"mpgrade: {texts.text('cohort_run.not_an_out')}: {', '.join(missing)}",
+              file=sys.stderr)
+        return USAGE_ERROR
+    rows = cohort.merge([out.resolve() for out in arguments.outs], arguments.out.resolve(),
+                        course, texts)
+    print(f"{texts.text('cohort_run.written')} {arguments.out.resolve()}")
+    return 1 if any(row["status"] == "error" for row in rows) else 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt

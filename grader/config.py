@@ -10,6 +10,8 @@ from pathlib import Path
 
 import yaml
 
+from grader.intake import IntakeLimits
+
 COURSE_FILE = Path(__file__).parent / "course.yaml"
 CATEGORIES = ("result", "guard", "parallelism", "shutdown", "api")
 # Limits of every harness run when the course file does not say (see course.yaml for each one's use).
@@ -18,6 +20,8 @@ DEFAULT_LIMITS = {"cpu_s": 30, "memory_mb": 2048, "memory_total_mb": 4096, "proc
 INTEGER_LIMITS = ("memory_mb", "memory_total_mb", "processes", "output_kb", "file_mb")
 MINIMUM_PROCESSES = 4  # the harness, a resource tracker and a worker or two: below, nothing runs
 START_METHODS = ("spawn", "fork", "forkserver")
+# Bounds on reading a cohort's submissions (intake: in course.yaml); the defaults are IntakeLimits'.
+INTAKE_LIMITS = {"max_member_mb": float, "max_total_mb": float, "max_members": int}
 
 
 class ConfigError(Exception):
@@ -52,6 +56,7 @@ class Exercise:
     bounds: dict = field(default_factory=dict)
     limits: Limits = field(default_factory=Limits)
     cpu_bound: tuple[str, ...] = ()  # task functions that only compute (the kernel counts their CPU)
+    timing: bool = False  # its checks judge when things ran: a cohort gives it the cores alone
 
     @property
     def max_score(self) -> float:
@@ -62,6 +67,7 @@ class Exercise:
 class Course:
     start_method: str
     exercises: dict[str, Exercise]
+    intake: IntakeLimits = field(default_factory=IntakeLimits)  # reading a cohort's submissions
 
     def exercise(self, exercise_id: str) -> Exercise:
         return self.exercises[exercise_id]
@@ -87,7 +93,27 @@ def load(path: Path = COURSE_FILE) -> Course:
     return Course(start_method=start_method,
                   exercises={exercise_id: _exercise(exercise_id, spec, default_limit, default_limits,
                                                     place)
-                             for exercise_id, spec in exercises.items()})
+                             for exercise_id, spec in exercises.items()},
+                  intake=_intake(raw.get("intake"), f"{place}: intake"))
+
+
+def _intake(raw: object, place: str) -> IntakeLimits:
+    """The intake limits: ``IntakeLimits``' defaults overridden by the mapping ``raw``."""
+    if raw is None:
+        return IntakeLimits()
+    _expect(isinstance(raw, dict), place,
+            f"must be a mapping of limits ({', '.join(INTAKE_LIMITS)})")
+    unknown = sorted(set(raw) - set(INTAKE_LIMITS))
+    _expect(not unknown, f"{place}.{unknown[0] if unknown else ''}",
+            f"is not a known intake limit (known: {', '.join(INTAKE_LIMITS)})")
+    for name, value in raw.items():
+        number = isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+        if INTAKE_LIMITS[name] is int:
+            _expect(number and isinstance(value, int), f"{place}.{name}",
+                    f"must be a positive whole number, not {value!r}")
+        else:
+            _expect(number, f"{place}.{name}", f"must be a positive number of MB, not {value!r}")
+    return IntakeLimits(**{name: INTAKE_LIMITS[name](value) for name, value in raw.items()})
 
 
 def _limits(raw: object, defaults: dict, place: str) -> dict:
@@ -132,7 +158,8 @@ def _exercise(exercise_id: str, raw: dict, default_limit: float, default_limits:
                     time_limit_s=_positive(raw.get("time_limit_s", default_limit),
                                            f"{place}.time_limit_s"),
                     limits=Limits(**_limits(raw.get("limits"), default_limits, f"{place}.limits")),
-                    cpu_bound=tuple(cpu_bound))
+                    cpu_bound=tuple(cpu_bound), timing=_flag(raw.get("timing", False),
+                                                              f"{place}.timing"))
 
 
 def _check(check_id: str, raw: dict, place: str) -> CheckSpec:
@@ -144,6 +171,11 @@ def _check(check_id: str, raw: dict, place: str) -> CheckSpec:
     _expect(isinstance(points, (int, float)) and not isinstance(points, bool) and points >= 0,
             f"{place}.points", f"must be a number ≥ 0, not {points!r}")
     return CheckSpec(id=check_id, category=category, points=float(points))
+
+
+def _flag(value: object, place: str) -> bool:
+    _expect(isinstance(value, bool), place, f"must be true or false, not {value!r}")
+    return value
 
 
 def _positive(value: object, place: str) -> float:

@@ -59,10 +59,10 @@ class CheckView:
 def render(report: dict, texts: Catalogue | None = None) -> str:
     """The page for ``report``, in the report's language unless ``texts`` is given."""
     texts = texts or catalogues.load(report.get("language") or catalogues.DEFAULT_LANGUAGE)
-    css = _environment().get_template("page.css").render()
-    return _environment().get_template("page.html.j2").render(
+    css = environment().get_template("page.css").render()
+    return environment().get_template("page.html.j2").render(
         report=report, exercises=[_exercise_view(exercise) for exercise in report.get("exercises", [])],
-        t=texts.page, lang=texts.language, css=css, style_hash=_sha256(css), symbols=STATUS_SYMBOLS,
+        t=texts.page, lang=texts.language, css=css, style_hash=style_hash(css), symbols=STATUS_SYMBOLS,
         graded_at=_date(report.get("graded_at")), load=_load(report.get("machine", {}).get("load")))
 
 
@@ -75,15 +75,16 @@ def write(report: dict, path: Path, texts: Catalogue | None = None) -> None:
 
 
 @functools.lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
-    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-                                     undefined=jinja2.StrictUndefined, trim_blocks=True,
-                                     lstrip_blocks=True)
-    environment.filters["num"] = lambda value: f"{value:g}"  # 10.0 -> 10, 10.5 -> 10.5
-    return environment
+def environment() -> jinja2.Environment:
+    """The templates of grader/templates/, shared by the student page and the cohort dashboard."""
+    templates = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                                   undefined=jinja2.StrictUndefined, trim_blocks=True,
+                                   lstrip_blocks=True)
+    templates.filters["num"] = lambda value: f"{value:g}"  # 10.0 -> 10, 10.5 -> 10.5
+    return templates
 
 
-def _sha256(text: str) -> str:
+def style_hash(text: str) -> str:
     """The hash the Content-Security-Policy allows the inline style by (and nothing else)."""
     return base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
 

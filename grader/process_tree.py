@@ -333,6 +333,22 @@ class Tree:
         _reap(set(self.processes) - {self.root.pid})
 
 
+def end_tree(root: subprocess.Popen) -> None:
+    """SIGKILL ``root`` and every process below it: a grader subprocess that overran its time."""
+    try:
+        below = psutil.Process(root.pid).children(recursive=True)
+    except psutil.Error:
+        below = []
+    root.kill()
+    for process in below:
+        try:
+            process.kill()
+        except psutil.Error:
+            pass
+    root.wait()
+    psutil.wait_procs(below, timeout=REAP_TIMEOUT_S)
+
+
 def _reap(pids: set[int]) -> None:
     """Collect the zombies among ``pids`` that became our children (orphans of the tree): only
     those, never another child of the grader."""

@@ -50,6 +50,19 @@ def build(results: Results, course: Course, exercises: list[str], catalogue: Cat
     }
 
 
+def combine(parts: list[dict], course: Course, *, submission: str) -> dict:
+    """One report from reports of the same submission on different exercises (a cohort grades the
+    timing exercises apart from the others), exercises in the course's order."""
+    order = list(course.exercises)
+    sections = sorted((section for part in parts for section in part["exercises"]),
+                      key=lambda section: order.index(section["id"]))
+    combined = dict(parts[0], submission=submission, exercises=sections)
+    combined["score"] = round(sum(section["score"] for section in sections), 2)
+    combined["max_score"] = round(sum(section["max_score"] for section in sections), 2)
+    combined["internal_errors"] = sum(part["internal_errors"] for part in parts)
+    return combined
+
+
 def machine_load() -> list[float] | None:
     """The load averages (1, 5, 15 min) when the checks were graded: a busy machine explains a
     skipped timing check. ``None`` where the system has none (Windows)."""

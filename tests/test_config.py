@@ -8,6 +8,7 @@ import pytest
 from conftest import DATA, ROOT
 from grader import config
 from grader.config import ConfigError
+from grader.intake import IntakeLimits
 
 
 def test_the_shipped_course_file_loads():
@@ -25,6 +26,9 @@ def test_the_shipped_course_file_loads():
     ("limite_inconnue.yaml", "limits.threads is not a known limit"),
     ("limite_negative.yaml", "exercises.ex03_pool_map.limits.memory_mb must be a positive whole number"),
     ("limite_processus.yaml", "limits.processes must be at least"),
+    ("intake_inconnue.yaml", "intake.max_files is not a known intake limit"),
+    ("intake_negative.yaml", "intake.max_total_mb must be a positive number"),
+    ("intake_membres.yaml", "intake.max_members must be a positive whole number"),
 ])
 def test_a_bad_course_file_is_an_error_naming_the_place(name, place):
     with pytest.raises(ConfigError, match=place.replace(".", r"\.")):
@@ -37,6 +41,13 @@ def test_limits_have_defaults_course_values_and_exercise_overrides():
     assert (ex02.memory_mb, ex02.processes, ex02.cpu_s) == (1024, 30, config.DEFAULT_LIMITS["cpu_s"])
     assert (ex03.memory_mb, ex03.processes, ex03.cpu_s) == (1024, 12, 2.5)
     assert ex03.file_mb == config.DEFAULT_LIMITS["file_mb"]
+
+
+def test_intake_limits_have_defaults_and_course_values():
+    assert config.load().intake == IntakeLimits(max_member_mb=5, max_total_mb=20, max_members=200)
+    assert config.load(DATA / "course" / "limites.yaml").intake == IntakeLimits()
+    assert config.load(DATA / "course" / "intake.yaml").intake == IntakeLimits(
+        max_member_mb=0.5, max_total_mb=IntakeLimits().max_total_mb, max_members=50)
 
 
 def test_a_missing_course_file_is_an_error(tmp_path):

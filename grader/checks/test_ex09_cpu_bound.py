@@ -114,7 +114,27 @@ def test_acceleration(versions: Scenario, exercise: Exercise, measured: dict) ->
     if calibration["speedup"] < bounds["calibration_min"]:
         raise CannotMeasure("acceleration_impossible", **measured)
     if speedup < required:
+        share = _cpu_share(versions, rounds)
+        measured["part_cpu"] = share
+        if share is not None and share < bounds["part_cpu_min"]:
+            raise CannotMeasure("processus_prives_de_cpu", **measured)
         raise CheckFailed("pas_d_acceleration", **measured)
+
+
+def _cpu_share(versions: Scenario, rounds: int) -> float | None:
+    """How fast the tasks ran in the worker processes of the fastest ``avec_processus`` round,
+    against the same tasks run one by one in ``sequentiel``: on free cores, about 1. Well below,
+    the workers did not get the cores (other programs took them after the calibration), and the
+    round says nothing of the code. ``None`` when the tasks did not run in child processes: then
+    the code, not the machine, explains the missing speed-up."""
+    run = versions.run
+    step = min((_step_of(versions, "avec_processus", round_index) for round_index in range(rounds)),
+               key=lambda found: found.duration)
+    in_workers = [task for task in observe.tasks(run, TASK, step) if task.pid != run.harness_pid]
+    alone = observe.tasks(run, TASK, _step_of(versions, "sequentiel"))
+    if len({task.pid for task in in_workers}) < 2 or not alone:
+        return None
+    return round(sum(task.duration for task in alone) / sum(task.duration for task in in_workers), 2)
 
 
 def test_pool_ferme(versions: Scenario) -> None:

@@ -1,0 +1,1 @@
+métadonnées macOS

@@ -1,0 +1,5 @@
+DUREE = 0.1
+
+
+def carre(x):
+    return x * x

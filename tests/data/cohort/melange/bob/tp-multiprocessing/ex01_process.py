@@ -1,0 +1,2 @@
+def info_processus(titre):
+    return {}

@@ -32,7 +32,8 @@ COHORT = [
 ]
 ERROR_REASON = "archive zip corrompue : impossible de l'ouvrir"
 # Keys only ever raised to skip a check (the machine cannot measure): never a failure's reason.
-SKIP_ONLY = {"machine_trop_chargee", "acceleration_impossible", "taches_trop_courtes"}
+SKIP_ONLY = {"machine_trop_chargee", "demarrage_ralenti", "acceleration_impossible",
+             "processus_prives_de_cpu", "taches_trop_courtes"}
 
 
 def _report(name: str) -> dict:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -37,7 +36,7 @@ from grader import dashboard, gradebook, gradescope, intake, page, report
 from grader.catalogue import Catalogue
 from grader.config import Course
 from grader.cores import Cores
-from grader.grading import PROJECT_ROOT, SLACK_PER_EXERCISE_S
+from grader.grading import SLACK_PER_EXERCISE_S, grader_environment, time_limit_s
 from grader.intake import Submission
 from grader.process_tree import Leftovers, end_tree
 from grader.progress import Progress, elapsed
@@ -226,10 +225,8 @@ class _Cohort:
         command += [f"--exercise={exercise}" for exercise in exercises]
         if self.options.course_file:
             command.append(f"--course={self.options.course_file}")
-        limit = sum(self.course.exercise(exercise).time_limit_s * 10 + SLACK_PER_EXERCISE_S
-                    for exercise in exercises) + SLACK_PER_EXERCISE_S
-        environment = dict(os.environ, PYTHONPATH=os.pathsep.join(
-            filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])), NO_COLOR="1")
+        limit = time_limit_s(self.course, exercises) + SLACK_PER_EXERCISE_S
+        environment = dict(grader_environment(), NO_COLOR="1")
         checking = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                     text=True, errors="replace", env=environment)
         try:

@@ -45,7 +45,7 @@ import zipfile
 from pathlib import Path
 
 from grader import catalogue as catalogues
-from grader import config
+from grader import config, report
 from grader.catalogue import Catalogue
 
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
@@ -240,7 +240,7 @@ def autograde(submission: Path, results_path: Path, *, language: str = catalogue
                    else _labels(texts)("gradescope.no_result", code=code))
             found = results_for_error(_labels(texts)("gradescope.crashed", raison=why),
                                       max_score=_course_max_score())
-    _write_json(found, Path(results_path))
+    report.write_json(found, Path(results_path))
     return found
 
 
@@ -303,13 +303,6 @@ def _course_max_score() -> float:
     return sum(exercise.max_score for exercise in config.load().exercises.values())
 
 
-def _write_json(data: dict, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(temporary, path)
-
-
 def main(argv: list[str] | None = None) -> int:
     """``python -m grader.gradescope autograde SUBMISSION RESULTS``: what run_autograder calls."""
     parser = argparse.ArgumentParser(prog="python -m grader.gradescope")
@@ -331,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # the last line of defence: the student still gets a result
         texts = catalogues.load(arguments.lang)
         reason = _labels(texts)("gradescope.crashed", raison=f"{type(error).__name__}: {error}")
-        _write_json(results_for_error(reason, max_score=_course_max_score()), arguments.results)
+        report.write_json(results_for_error(reason, max_score=_course_max_score()), arguments.results)
         raise
     return 0
 

@@ -68,6 +68,18 @@ def run_checks(request: Request, course: Course) -> Results:
     return Results({"tests": tests}, timelines)
 
 
+def time_limit_s(course: Course, exercises: list[str]) -> float:
+    """How long grading ``exercises`` may take in all: far beyond the harnesses' own limits."""
+    return sum(course.exercise(exercise).time_limit_s * 10 + SLACK_PER_EXERCISE_S
+               for exercise in exercises)
+
+
+def grader_environment() -> dict:
+    """The environment of a grader subprocess: this project importable whatever the folder."""
+    return dict(os.environ, PYTHONPATH=os.pathsep.join(
+        filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])))
+
+
 @dataclass(frozen=True)
 class _Attempt:
     results: Results | None
@@ -95,10 +107,8 @@ def _pytest(request: Request, course: Course, exercises: list[str]) -> _Attempt:
         command += [f"--grade-exercise={exercise}" for exercise in exercises]
         if request.course_file:
             command.append(f"--course={request.course_file}")
-        environment = dict(os.environ, PYTHONPATH=os.pathsep.join(
-            filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])))
-        limit = sum(course.exercise(exercise).time_limit_s * 10 + SLACK_PER_EXERCISE_S
-                    for exercise in exercises)
+        environment = grader_environment()
+        limit = time_limit_s(course, exercises)
         leftovers = Leftovers()  # the student's processes come back here if pytest is killed
         try:
             finished = subprocess.run(command, cwd=CHECKS_DIR, env=environment, capture_output=True,

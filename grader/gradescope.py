@@ -36,7 +36,6 @@ import json
 import math
 import os
 import shutil
-import signal
 import stat
 import subprocess
 import sys
@@ -47,6 +46,7 @@ from pathlib import Path
 from grader import catalogue as catalogues
 from grader import config, report
 from grader.catalogue import Catalogue
+from grader.process_tree import kill_group
 
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 OUTPUT_FORMAT = "text"
@@ -274,15 +274,7 @@ def _run(command: list[str], timeout_s: float, cwd: Path) -> int | str | None:
     except subprocess.TimeoutExpired:
         return None
     finally:
-        _kill_group(process)  # and whatever of the student's outlived the grader in its session
-
-
-def _kill_group(process: subprocess.Popen) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (OSError, AttributeError):  # the group is already gone; no process groups (Windows)
-        process.kill()
-    process.wait()
+        kill_group(process)  # and whatever of the student's outlived the grader in its session
 
 
 def _valid_results(path: Path) -> dict | None:

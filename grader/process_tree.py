@@ -333,6 +333,16 @@ class Tree:
         _reap(set(self.processes) - {self.root.pid})
 
 
+def kill_group(root: subprocess.Popen) -> None:
+    """SIGKILL the process group ``root`` heads (started with ``start_new_session``); where there
+    are no process groups (Windows), ``root`` alone."""
+    try:
+        os.killpg(root.pid, signal.SIGKILL)
+    except (OSError, AttributeError):  # the group is already gone; no killpg on Windows
+        root.kill()
+    root.wait()
+
+
 def end_tree(root: subprocess.Popen) -> None:
     """SIGKILL ``root`` and every process below it: a grader subprocess that overran its time."""
     try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass
+from typing import Callable
 from pathlib import Path
 
 import yaml
@@ -40,7 +41,13 @@ class Catalogue:
 
     def page(self, key: str, **facts: object) -> str:
         """A label of the HTML page (``status.failed`` for ``page.status.failed``)."""
-        return self.text(f"page.{key}", **facts).removeprefix("page.")
+        return self.section("page")(key, **facts)
+
+    def section(self, name: str) -> Callable[..., str]:
+        """The labels of one section (``cohort``) as a function of a key inside it and facts."""
+        def label(key: str, **facts: object) -> str:
+            return self.text(f"{name}.{key}", **facts).removeprefix(f"{name}.")
+        return label
 
     def text(self, key: str, **facts: object) -> str:
         """Any text by its dotted key (``gradebook.columns.total``), facts filled in; the key itself

@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Callable
 from urllib.parse import quote
 
 from grader import page
@@ -156,10 +157,10 @@ def write(rows: list[dict], course: Course, texts: Catalogue, path: Path, *, gen
     os.replace(temporary, path)
 
 
-def labels(texts: Catalogue):
-    """The ``cohort:`` labels of ``texts`` as a function of a dotted key and facts (the key itself
-    when missing), looked up and filled exactly as the student page's ``page:`` labels are."""
-    return Catalogue(texts.language, {"page": texts.texts.get("cohort", {})}).page
+def labels(texts: Catalogue) -> Callable[..., str]:
+    """The ``cohort:`` labels of ``texts`` as a function of a key and facts (the key itself when
+    missing), looked up and filled exactly as the student page's ``page:`` labels are."""
+    return texts.section("cohort")
 
 
 # -- the figures -----------------------------------------------------------------------------------

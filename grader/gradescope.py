@@ -42,6 +42,7 @@ import sys
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import Callable
 
 from grader import catalogue as catalogues
 from grader import config, report
@@ -174,9 +175,9 @@ def _summary(report: dict, texts: Catalogue) -> str:
     return "\n".join(lines)
 
 
-def _labels(texts: Catalogue):
+def _labels(texts: Catalogue) -> Callable[..., str]:
     """The ``cohort:`` labels (``gradescope.…`` among them), looked up as the page's are."""
-    return Catalogue(texts.language, {"page": texts.texts.get("cohort", {})}).page
+    return texts.section("cohort")
 
 
 def _check_visibility(visibility: str) -> None:

@@ -13,7 +13,8 @@ import signal
 import sys
 from pathlib import Path
 
-from grader import catalogue, cohort, config, gradescope, grading, page, report, terminal
+from grader import (catalogue, cohort, config, gradescope, grading, page, process_tree, report,
+                    terminal)
 from grader.config import ConfigError
 
 USAGE_ERROR = 2
@@ -35,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     except cohort.Interrupted as interruption:
         print(f"\nmpgrade: {interruption}", file=sys.stderr)
         return INTERRUPTED
+    except KeyboardInterrupt:  # check: pytest and the student's processes are already killed
+        return INTERRUPTED
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -53,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="start method of the student's processes (default: course.yaml)")
     check.add_argument("--gradescope", type=Path, metavar="PATH",
                        help="write Gradescope's results.json here (the autograder calls this)")
+    check.add_argument("--parent-pid", type=int, help=argparse.SUPPRESS)  # a cohort's: end with it
     _common(check)
     grade_all = commands.add_parser("cohort", help="grade a folder of submissions (one per student)")
     grade_all.add_argument("submissions", type=Path,
@@ -92,6 +96,9 @@ def _shard(text: str) -> tuple[int, int]:
 
 
 def _check(arguments: argparse.Namespace) -> int:
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill`: pytest and the student's processes end too
+    if arguments.parent_pid:
+        process_tree.end_with_parent(arguments.parent_pid)
     course = config.load(arguments.course) if arguments.course else config.load()
     texts = catalogue.load(arguments.lang)
     folder: Path = arguments.folder

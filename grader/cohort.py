@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -114,6 +115,8 @@ def merge(outs: list[Path], into: Path, course: Course, texts: Catalogue) -> lis
             rows[student_id] = entry["row"]
             for kind in ("students", "gradescope"):
                 _copy_folder(out / kind / student_id, into / kind / student_id)
+    if any((out / "gradescope").is_dir() for out in outs):  # the bundle is this grader's own
+        gradescope.write_bundle(into / "gradescope")
     exercises = [exercise for exercise in course.exercises
                  if any(exercise in row["exercises"] for row in rows.values())]
     finish(into, list(rows.values()), exercises or list(course.exercises), course, texts)
@@ -221,7 +224,8 @@ class _Cohort:
         json_path.unlink(missing_ok=True)
         command = [sys.executable, "-m", "grader", "check", str(submission.folder),
                    "--json", str(json_path), "--seed", str(self.options.seed),
-                   "--start-method", self.options.start_method, "--lang", self.options.language]
+                   "--start-method", self.options.start_method, "--lang", self.options.language,
+                   "--parent-pid", str(os.getpid())]
         command += [f"--exercise={exercise}" for exercise in exercises]
         if self.options.course_file:
             command.append(f"--course={self.options.course_file}")

@@ -6,9 +6,11 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import psutil
 import pytest
@@ -129,6 +131,25 @@ def tracked_processes(monkeypatch):
         return found
 
     return alive
+
+
+def student_code_runs_below(pid: int) -> bool:
+    """Whether a harness runs below ``pid`` and has started processes of its own."""
+    try:
+        below = psutil.Process(pid).children(recursive=True)
+        harnesses = [process for process in below
+                     if any("mpgrade_harness" in part for part in process.cmdline())]
+        return any(harness.children() for harness in harnesses)
+    except psutil.Error:
+        return False
+
+
+def still_alive_after(alive: Callable[[], set[int]], within_s: float) -> set[int]:
+    """What ``alive()`` (of ``tracked_processes``) still lists after waiting up to ``within_s``."""
+    deadline = time.monotonic() + within_s
+    while (left := alive()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return left
 
 
 @pytest.fixture

@@ -4,8 +4,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 
-from conftest import DATA, ROOT, SOLUTIONS, make_submission
+from conftest import (DATA, ROOT, SOLUTIONS, make_submission, still_alive_after,
+                      student_code_runs_below)
 
 
 def _check(*arguments):
@@ -42,3 +44,18 @@ def test_the_seed_decides_the_random_inputs(tmp_path):
         checks = {check["id"]: check for check in report["exercises"][0]["checks"]}
         messages.append(checks["carres_paralleles_resultat"]["message"])
     assert messages[0] == messages[1] != messages[2]
+
+
+def test_a_check_ended_by_sigterm_ends_every_process_it_started(tracked_processes):
+    """``kill`` on a grader in the middle of a hung exercise: exit 130, nothing of it left."""
+    checking = subprocess.Popen([sys.executable, "-m", "grader", "check", str(DATA / "hang"),
+                                 "--exercise", "ex03_pool_map"], cwd=ROOT,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not student_code_runs_below(checking.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert student_code_runs_below(checking.pid), "the hung exercise never started"
+    checking.terminate()
+    assert checking.wait(timeout=60) == 130, checking.stderr.read()
+    assert still_alive_after(tracked_processes, 5) == set()
+

@@ -6,8 +6,10 @@ Everything that depends on the platform lives here. On POSIX the harness starts 
 child before it executes Python (``RLIMIT_CPU``, ``RLIMIT_AS``, ``RLIMIT_FSIZE``), and processes
 dump their stacks on SIGUSR1. On Linux the grader is a child subreaper: a process that leaves its
 session and loses its parent (a double-forked daemon) comes back to the grader instead of init, so
-it is still found and killed. Limits the kernel does not enforce for root (the number of processes)
-are enforced by ``Tree.look``, a watchdog called on every poll, which also counts the tree's memory.
+it is still found and killed; and a grader a cohort started gets SIGTERM when that cohort dies,
+even by SIGKILL (``end_with_parent``). Limits the kernel does not enforce for root (the number of
+processes) are enforced by ``Tree.look``, a watchdog called on every poll, which also counts the
+tree's memory.
 
 Windows has no process group kill, no SIGUSR1 and no ``resource`` module: the tree is walked with
 psutil and killed process by process, limits other than the watchdog's are not applied

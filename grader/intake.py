@@ -77,6 +77,7 @@ NOTES = ("doublon", "un_niveau_plus_bas", "archive_interne", "membres_ignores")
 MB = 1024 * 1024
 CHUNK = 64 * 1024
 MAX_ID_LENGTH = 64
+RESERVED_IDS = frozenset({"autograder"})  # a cohort's gradescope/ holds its bundle beside students
 SHOWN = 8  # names listed in a fact before "… (+N)"
 SHOWN_NAME_LENGTH = 60
 IGNORED_NAMES = frozenset({"__MACOSX", "__pycache__", ".DS_Store", "Thumbs.db", "desktop.ini"})
@@ -287,11 +288,12 @@ def _moodle_candidates(participant: _Participant, identity: str) -> list[_Candid
 
 def _unique_ids(candidates: list[_Candidate]) -> list[str]:
     """Each candidate's id: its base id for the first (sorted by base id, then source) of those
-    sharing it, regardless of case; ``-2``, ``-3``… for the next, skipping any id already taken."""
+    sharing it, regardless of case; ``-2``, ``-3``… for the next, skipping any id already taken
+    or reserved."""
     order = sorted(range(len(candidates)),
                    key=lambda index: (candidates[index].base_id.casefold(), candidates[index].label))
     ids: dict[int, str] = {}
-    taken: set[str] = set()
+    taken: set[str] = set(RESERVED_IDS)
     for index in order:
         if candidates[index].base_id.casefold() not in taken:
             ids[index] = candidates[index].base_id

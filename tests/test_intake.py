@@ -551,6 +551,12 @@ def test_names_differing_only_by_case_get_ids_differing_by_more(tmp_path):
     assert all(submission.notes == ("doublon",) for submission in submissions.values())
 
 
+def test_a_student_named_like_a_folder_of_the_output_gets_another_id(tmp_path):
+    submissions = take_in(tmp_path, {"Autograder": {EX01: "un élève"}})
+    assert set(submissions) == {"Autograder-2"}
+    assert submissions["Autograder-2"].notes == ()  # not a duplicate of anyone
+
+
 def test_a_moodle_participant_twice_is_kept_twice(tmp_path):
     submissions = take_in(tmp_path, {
         "Élodie Dupont_1042_assignsubmission_file": {EX01: "v2"},

@@ -13,11 +13,11 @@ INSTALLED := $(VENV)/.installed
 check: $(INSTALLED)
 	$(PYTHON) -m grader check exercises --json rapport.json --html rapport.html
 
-# The suite in two parts: most checks on two workers (they mostly wait on graded subprocesses), then
+# The suite in two parts: most checks on three workers (they often wait on graded subprocesses), then
 # alone the checks under CPU load (their two CPU hogs must be the only extra load) and those that
 # compare timing verdicts across runs (the cohort).
 test: $(INSTALLED)
-	$(PYTHON) -m pytest -n 2 --dist loadfile -m "not load and not serial"
+	$(PYTHON) -m pytest -n 3 --dist loadfile -m "not load and not serial"
 	$(PYTHON) -m pytest -m "load or serial"
 
 $(INSTALLED): pyproject.toml

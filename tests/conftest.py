@@ -70,6 +70,12 @@ def grade(folder: Path, *exercises: str, seed: int = 1, start_method: str | None
 EXPECTATIONS = yaml.safe_load((BAD / "expectations.yaml").read_text(encoding="utf-8"))
 
 
+def variants_of(exercises: tuple[str, ...]) -> list[tuple[str, str, dict]]:
+    """(exercise, variant, expectation) of every known-bad variant of ``exercises``."""
+    return [(exercise_id, variant, spec) for exercise_id in exercises
+            for variant, spec in EXPECTATIONS.get(exercise_id, {}).items()]
+
+
 def assert_variant_verdicts(tmp_path: Path, exercise_id: str, variant: str, spec: dict) -> None:
     """Grade a known-bad variant alone: exactly its expected checks fail, skip, or may fail."""
     folder = make_submission(tmp_path / variant, {exercise_id: BAD / exercise_id / f"{variant}.py"})
@@ -133,13 +139,11 @@ def tracked_processes(monkeypatch):
     return alive
 
 
-def student_code_runs_below(pid: int) -> bool:
-    """Whether a harness runs below ``pid`` and has started processes of its own."""
+def harness_runs_below(pid: int) -> bool:
+    """Whether the student's code is being run below ``pid`` (a harness process is there)."""
     try:
-        below = psutil.Process(pid).children(recursive=True)
-        harnesses = [process for process in below
-                     if any("mpgrade_harness" in part for part in process.cmdline())]
-        return any(harness.children() for harness in harnesses)
+        return any(any("mpgrade_harness" in part for part in process.cmdline())
+                   for process in psutil.Process(pid).children(recursive=True))
     except psutil.Error:
         return False
 

@@ -14,7 +14,6 @@ Only the rows are read; every text comes from the catalogue (``cohort:`` labels,
 from __future__ import annotations
 
 import math
-import os
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from urllib.parse import quote
 from grader import page
 from grader.catalogue import Catalogue
 from grader.config import CheckSpec, Course, Exercise
+from grader.report import write_text
 
 STYLES = ("page.css", "cohort.css")  # the student page's style, and the dashboard's own additions
 STATUS_SYMBOLS = {"ok": "✔", "error": "!"}
@@ -151,10 +151,7 @@ def render(rows: list[dict], course: Course, texts: Catalogue, *, generated_at: 
 
 def write(rows: list[dict], course: Course, texts: Catalogue, path: Path, *, generated_at: str) -> None:
     """Write the dashboard whole or not at all (the teacher may open it while a run goes on)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(render(rows, course, texts, generated_at=generated_at), encoding="utf-8")
-    os.replace(temporary, path)
+    write_text(render(rows, course, texts, generated_at=generated_at), path)
 
 
 def labels(texts: Catalogue) -> Callable[..., str]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
-import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +19,7 @@ import jinja2
 from grader import catalogue as catalogues
 from grader import drawing
 from grader.catalogue import Catalogue
+from grader.report import write_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATUS_SYMBOLS = {"passed": "✔", "failed": "✘", "error": "!", "skipped": "–"}
@@ -68,10 +68,7 @@ def render(report: dict, texts: Catalogue | None = None) -> str:
 
 def write(report: dict, path: Path, texts: Catalogue | None = None) -> None:
     """Write the page, whole or not at all (a student may open it while it is being written)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(render(report, texts), encoding="utf-8")
-    os.replace(temporary, path)
+    write_text(render(report, texts), path)
 
 
 @functools.lru_cache(maxsize=1)

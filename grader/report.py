@@ -111,7 +111,13 @@ def exit_code(report: dict) -> int:
 
 
 def write_json(report: dict, path: Path) -> None:
+    write_text(json.dumps(report, ensure_ascii=False, indent=2), path)
+
+
+def write_text(text: str, path: Path) -> None:
+    """Write ``text`` whole or not at all: whoever opens the file meanwhile (a student, a teacher,
+    a resumed run) finds the previous one or the new one, never half of it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    temporary.write_text(text, encoding="utf-8")
     os.replace(temporary, path)

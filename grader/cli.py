@@ -15,7 +15,8 @@ from pathlib import Path
 
 from grader import (catalogue, cohort, config, gradescope, grading, page, process_tree, report,
                     terminal)
-from grader.config import ConfigError
+from grader.catalogue import Catalogue
+from grader.config import ConfigError, Course
 
 USAGE_ERROR = 2
 INTERRUPTED = 130  # what a shell reports for Ctrl-C
@@ -99,19 +100,14 @@ def _check(arguments: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, _interrupt)  # `kill`: pytest and the student's processes end too
     if arguments.parent_pid:
         process_tree.end_with_parent(arguments.parent_pid)
-    course = config.load(arguments.course) if arguments.course else config.load()
-    texts = catalogue.load(arguments.lang)
+    course, texts = _settings(arguments)
     folder: Path = arguments.folder
-    if not folder.is_dir():
-        print(f"mpgrade: {folder} {texts.word('not_a_folder')}", file=sys.stderr)
-        return USAGE_ERROR
-    unknown = [exercise for exercise in arguments.exercise if exercise not in course.exercises]
-    if unknown:
-        print(f"mpgrade: {texts.word('unknown_exercise')}: {', '.join(unknown)} "
-              f"({', '.join(course.exercises)})", file=sys.stderr)
+    problem = _usage_problem(folder, arguments.exercise, course, texts)
+    if problem:
+        print(f"mpgrade: {problem}", file=sys.stderr)
         return USAGE_ERROR
     exercises = arguments.exercise or list(course.exercises)
-    seed = arguments.seed if arguments.seed is not None else random.SystemRandom().randrange(10**6)
+    seed = _seed(arguments)
     start_method = arguments.start_method or course.start_method
     request = grading.Request(folder.resolve(), exercises, seed, start_method, arguments.course)
     results = grading.run_checks(request, course)
@@ -131,33 +127,26 @@ def _check(arguments: argparse.Namespace) -> int:
 
 
 def _cohort(arguments: argparse.Namespace) -> int:
-    course = config.load(arguments.course) if arguments.course else config.load()
-    texts = catalogue.load(arguments.lang)
-    if not arguments.submissions.is_dir():
-        print(f"mpgrade: {arguments.submissions} {texts.word('not_a_folder')}", file=sys.stderr)
-        return USAGE_ERROR
-    unknown = [exercise for exercise in arguments.exercise if exercise not in course.exercises]
-    if unknown or arguments.jobs < 1:
-        print(f"mpgrade: {texts.word('unknown_exercise')}: {', '.join(unknown)} "
-              f"({', '.join(course.exercises)})" if unknown else "mpgrade: --jobs >= 1",
-              file=sys.stderr)
+    course, texts = _settings(arguments)
+    problem = (_usage_problem(arguments.submissions, arguments.exercise, course, texts)
+               or ("--jobs >= 1" if arguments.jobs < 1 else None))
+    if problem:
+        print(f"mpgrade: {problem}", file=sys.stderr)
         return USAGE_ERROR
     options = cohort.Options(
         submissions=arguments.submissions.resolve(), out=arguments.out.resolve(),
-        exercises=tuple(arguments.exercise),
-        seed=arguments.seed if arguments.seed is not None else random.SystemRandom().randrange(10**6),
+        exercises=tuple(arguments.exercise), seed=_seed(arguments),
         start_method=arguments.start_method or course.start_method, language=texts.language,
         jobs=arguments.jobs, force=arguments.force, shard=arguments.shard,
         gradescope="gradescope" in arguments.format, course_file=arguments.course)
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` ends the run as Ctrl-C does: cleanly
     rows = cohort.run(options, course, texts)
     print(f"{texts.text('cohort_run.written')} {options.out}")
-    return 1 if any(row["status"] == "error" for row in rows) else 0
+    return _gradebook_status(rows)
 
 
 def _merge(arguments: argparse.Namespace) -> int:
-    course = config.load(arguments.course) if arguments.course else config.load()
-    texts = catalogue.load(arguments.lang)
+    course, texts = _settings(arguments)
     missing = [str(out) for out in arguments.outs if not (out / "students").is_dir()]
     if missing:
         print(f"mpgrade: {texts.text('cohort_run.not_an_out')}: {', '.join(missing)}",
@@ -166,6 +155,32 @@ def _merge(arguments: argparse.Namespace) -> int:
     rows = cohort.merge([out.resolve() for out in arguments.outs], arguments.out.resolve(),
                         course, texts)
     print(f"{texts.text('cohort_run.written')} {arguments.out.resolve()}")
+    return _gradebook_status(rows)
+
+
+def _settings(arguments: argparse.Namespace) -> tuple[Course, Catalogue]:
+    """The course file and the catalogue the command was asked for."""
+    return config.load(arguments.course or config.COURSE_FILE), catalogue.load(arguments.lang)
+
+
+def _usage_problem(folder: Path, exercises: list[str], course: Course,
+                   texts: Catalogue) -> str | None:
+    """Why the command cannot run as asked: its folder is not one, or an exercise is unknown."""
+    if not folder.is_dir():
+        return f"{folder} {texts.word('not_a_folder')}"
+    unknown = [exercise for exercise in exercises if exercise not in course.exercises]
+    if unknown:
+        return (f"{texts.word('unknown_exercise')}: {', '.join(unknown)} "
+                f"({', '.join(course.exercises)})")
+    return None
+
+
+def _seed(arguments: argparse.Namespace) -> int:
+    return arguments.seed if arguments.seed is not None else random.SystemRandom().randrange(10**6)
+
+
+def _gradebook_status(rows: list[dict]) -> int:
+    """1 when some students are in error in the gradebook, else 0."""
     return 1 if any(row["status"] == "error" for row in rows) else 0
 
 

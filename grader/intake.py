@@ -65,7 +65,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
-from grader.catalogue import Catalogue, _fill
 
 # Catalogue keys under intake.problems and intake.notes (tests compare them with the catalogues).
 PROBLEMS = ("archive_illisible", "archive_chiffree", "archive_trop_grosse",
@@ -167,15 +166,6 @@ def content_hash(submission: Submission, exercise_files: Sequence[str]) -> str:
     elif source.is_file():
         _hash_file(digest, "", source)
     return digest.hexdigest()
-
-
-def describe(submission: Submission, texts: Catalogue) -> list[str]:
-    """What the teacher and the student read about how the submission was taken in: its problem
-    (when unusable), then each note, facts filled in (a missing one shows as ``?``)."""
-    section = texts.texts.get("intake", {})
-    keys = [("problems", submission.problem)] if submission.problem else []
-    keys += [("notes", note) for note in submission.notes]
-    return [_fill(section.get(kind, {}).get(key, key), submission.facts) for kind, key in keys]
 
 
 # -- what is at the top of SUBMISSIONS -----------------------------------------------------------

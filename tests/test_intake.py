@@ -665,9 +665,9 @@ def test_the_facts_fill_every_text_they_are_shown_with(cohort, tmp_path, bomb_zi
                           if name}
                 assert fields <= set(submission.facts), (language, submission.id, key)
         bomb = next(submission for submission in submissions if submission.id == "bombe")
-        assert intake.describe(bomb, catalogue.load(language)) == [
-            section["problems"]["archive_trop_grosse"].format(fichier="bombe.zip", membre=EX01,
-                                                              limite_mo="1")]
+        shown = catalogue.load(language).text(f"intake.problems.{bomb.problem}", **bomb.facts)
+        assert shown == section["problems"]["archive_trop_grosse"].format(
+            fichier="bombe.zip", membre=EX01, limite_mo="1")
 
 
 def test_a_folder_that_cannot_be_read_is_a_row(tmp_path, monkeypatch):

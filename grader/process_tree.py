@@ -53,24 +53,23 @@ SIGNAL_NAMES = {-getattr(signal, name): name for name in
 def become_subreaper() -> bool:
     """Linux: orphans of our descendants (double forks, dead parents) come back to us, so they are
     found, killed and reaped here instead of lingering under init. False elsewhere."""
-    if not LINUX:
-        return False
-    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-    return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+    return LINUX and _prctl(PR_SET_CHILD_SUBREAPER, 1)
 
 
 def end_with_parent(parent_pid: int) -> bool:
     """Linux: this process gets SIGTERM when ``parent_pid`` (its parent) dies, even by SIGKILL, so
     a killed cohort leaves no grader running. At once if that parent is already gone. False
     elsewhere: there the grader finishes its submission, within its own limits, and exits."""
-    if not LINUX:
-        return False
-    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
+    if not (LINUX and _prctl(PR_SET_PDEATHSIG, signal.SIGTERM)):
         return False
     if os.getppid() != parent_pid:  # died before the prctl: the signal would never come
         os.kill(os.getpid(), signal.SIGTERM)
     return True
+
+
+def _prctl(option: int, value: int) -> bool:
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    return libc.prctl(option, value, 0, 0, 0) == 0
 
 
 # -- limits the kernel enforces in each process ----------------------------------------------

@@ -1,9 +1,12 @@
 """Command line: ``python -m grader check|cohort|merge ...`` (``--help`` on each).
 
-``check`` grades one submission. Exit status: 0 when every check passed, 1 when any did not, 2 for
-a usage or internal error. ``cohort`` grades a folder of submissions and ``merge`` joins the outputs
-of shards: 0 when every student could be graded, 1 when some are in error in the gradebook, 2 for a
-usage error, 130 when interrupted (run it again to resume).
+``check`` grades one submission. Exit status: 0 when every check passed, 1 when any failed or
+errored, 3 when the only shortfall is checks this machine could not measure (``pending``: the grade
+is provisional, not wrong), 2 for a usage or internal error. ``cohort`` grades a folder of
+submissions and ``merge`` joins the outputs of shards: 0 when every student has a final grade, 1
+when some are in error in the gradebook, 3 when none is in error but some grades are provisional
+(``à revoir``: ``--retry-pending`` measures them again), 2 for a usage error, 130 when interrupted
+(run it again to resume).
 """
 from __future__ import annotations
 
@@ -49,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="the submission's folder (default: exercises)")
     check.add_argument("--exercise", action="append", default=[], metavar="ID",
                        help="grade only this exercise (repeatable), e.g. ex03_pool_map")
+    check.add_argument("--check", action="append", default=[], metavar="EXERCISE:CHECK",
+                       help="grade only this check (repeatable), e.g. "
+                            "ex03_pool_map:duree_dans_la_borne: what re-measures a pending check")
     check.add_argument("--json", type=Path, metavar="PATH", help="write the JSON report here")
     check.add_argument("--html", type=Path, metavar="PATH",
                        help="write the report as a self-contained HTML page here")
@@ -72,6 +78,9 @@ def _parser() -> argparse.ArgumentParser:
     grade_all.add_argument("--start-method", choices=config.START_METHODS)
     grade_all.add_argument("--force", action="store_true",
                            help="grade again the students already graded")
+    grade_all.add_argument("--retry-pending", action="store_true",
+                           help="grade no student anew: only measure again the checks this "
+                                "machine could not measure (students « à revoir »)")
     grade_all.add_argument("--shard", type=_shard, default=(1, 1), metavar="K/M",
                            help="grade only the K-th of M slices of the students")
     grade_all.add_argument("--format", choices=["gradescope"], action="append", default=[],
@@ -102,17 +111,21 @@ def _check(arguments: argparse.Namespace) -> int:
         process_tree.end_with_parent(arguments.parent_pid)
     course, texts = _settings(arguments)
     folder: Path = arguments.folder
-    problem = _usage_problem(folder, arguments.exercise, course, texts)
+    checks = [tuple(text.partition(":")[::2]) for text in arguments.check]
+    chosen = list(dict.fromkeys(arguments.exercise + [exercise for exercise, _ in checks]))
+    problem = (_usage_problem(folder, chosen, course, texts)
+               or _unknown_checks(checks, course, texts))
     if problem:
         print(f"mpgrade: {problem}", file=sys.stderr)
         return USAGE_ERROR
-    exercises = arguments.exercise or list(course.exercises)
+    exercises = [exercise for exercise in course.exercises if exercise in chosen] or list(course.exercises)
     seed = _seed(arguments)
     start_method = arguments.start_method or course.start_method
-    request = grading.Request(folder.resolve(), exercises, seed, start_method, arguments.course)
+    request = grading.Request(folder.resolve(), exercises, seed, start_method, arguments.course,
+                              checks=tuple(arguments.check))
     results = grading.run_checks(request, course)
     built = report.build(results, course, exercises, texts, submission=folder.resolve(), seed=seed,
-                         start_method=start_method)
+                         start_method=start_method, only=set(checks) or None)
     if arguments.json:
         report.write_json(built, arguments.json)
     if arguments.gradescope:
@@ -138,7 +151,8 @@ def _cohort(arguments: argparse.Namespace) -> int:
         exercises=tuple(arguments.exercise), seed=_seed(arguments),
         start_method=arguments.start_method or course.start_method, language=texts.language,
         jobs=arguments.jobs, force=arguments.force, shard=arguments.shard,
-        gradescope="gradescope" in arguments.format, course_file=arguments.course)
+        gradescope="gradescope" in arguments.format, course_file=arguments.course,
+        retry_pending=arguments.retry_pending)
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` ends the run as Ctrl-C does: cleanly
     rows = cohort.run(options, course, texts)
     print(f"{texts.text('cohort_run.written')} {options.out}")
@@ -175,13 +189,22 @@ def _usage_problem(folder: Path, exercises: list[str], course: Course,
     return None
 
 
+def _unknown_checks(checks: list[tuple[str, str]], course: Course, texts: Catalogue) -> str | None:
+    """Why ``--check`` cannot be graded: a check its exercise does not have."""
+    unknown = [f"{exercise}:{check}" for exercise, check in checks
+               if check not in course.exercise(exercise).checks]
+    return f"{texts.word('unknown_check')}: {', '.join(unknown)}" if unknown else None
+
+
 def _seed(arguments: argparse.Namespace) -> int:
     return arguments.seed if arguments.seed is not None else random.SystemRandom().randrange(10**6)
 
 
 def _gradebook_status(rows: list[dict]) -> int:
-    """1 when some students are in error in the gradebook, else 0."""
-    return 1 if any(row["status"] == "error" for row in rows) else 0
+    """1 when some students are in error in the gradebook, 3 when some grades are provisional."""
+    if any(row["status"] == "error" for row in rows):
+        return report.SOME_FAILED
+    return report.PROVISIONAL if any(row["status"] == "review" for row in rows) else report.ALL_PASSED
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -4,7 +4,7 @@ Each student is graded by ``python -m grader check`` in a subprocess of their ow
 line in the gradebook is what that student gets alone, and one student's crash, hang or hostility
 ends in that subprocess. ``--jobs N`` grades N students at once, but the exercises whose checks judge
 time (``timing: true`` in the course file) run with the cores to themselves (``grader.cores``): a
-neighbour never turns a true verdict into a skipped one. Parallel grading so changes no verdict.
+neighbour never turns a true verdict into a pending one. Parallel grading so changes no verdict.
 
 What ``--out`` holds::
 
@@ -16,6 +16,11 @@ What ``--out`` holds::
 ``entry.json`` is written last: a student with one is done. A new run skips the students whose
 entry has the same key (their files' content hash, the grader's own fingerprint, the exercises, the
 start method, the language) unless ``--force``; a run interrupted or killed resumes there.
+
+A check the machine could not measure even after measuring it again (``pending``) leaves its
+student ``review`` (« à revoir ») in the gradebook, out of the same maximum. Every run ends by
+measuring those checks once more, one student at a time with the machine to itself and the seed of
+their grading; ``--retry-pending`` does only that, grading no student anew.
 """
 from __future__ import annotations
 
@@ -59,6 +64,7 @@ class Options:
     shard: tuple[int, int] = (1, 1)  # the K-th of M slices
     gradescope: bool = False
     course_file: Path | None = None
+    retry_pending: bool = False  # grade nobody anew: only measure the pending checks again
 
 
 class Interrupted(Exception):
@@ -82,9 +88,12 @@ def run(options: Options, course: Course, texts: Catalogue) -> list[dict]:
         futures = [pool.submit(grading.student, submission) for submission in mine]
         for future in as_completed(futures):
             row = future.result()
+            if row is None:
+                continue
             rows[row["id"]] = row
             gradebook.write(list(rows.values()), grading.exercises, texts,
                             options.out / "gradebook.csv")
+        rows.update(grading.remeasure_pending(mine, rows))
     except KeyboardInterrupt as interruption:
         grading.stopping.set()
         pool.shutdown(wait=False, cancel_futures=True)
@@ -170,15 +179,19 @@ class _Cohort:
         self.stopping = threading.Event()
         self.fingerprint = fingerprint(options.course_file)
 
-    def student(self, submission: Submission) -> dict:
+    def student(self, submission: Submission) -> dict | None:
         folder = self.options.out / "students" / submission.id
         key = {"content": intake.content_hash(submission, exercise_files(self.course)),
                "grader": self.fingerprint, "exercises": self.exercises,
                "start_method": self.options.start_method, "language": self.options.language}
         previous = _read_json(folder / "entry.json")
-        if previous and previous.get("key") == key and not self.options.force:
+        reusable = previous and (previous.get("key") == key or self.options.retry_pending)
+        if reusable and not self.options.force:
             self.progress.finished(submission.id, self._line(previous["row"], "reused"))
             return previous["row"]
+        if self.options.retry_pending:  # not graded yet: a normal run grades them
+            self.progress.finished(submission.id, self.texts.text("cohort_run.not_graded"))
+            return None
         self.progress.started(submission.id)
         started = time.monotonic()
         try:
@@ -216,20 +229,55 @@ class _Cohort:
                                             count=built["internal_errors"]))
         return built, "; ".join(problems)
 
-    def _check(self, submission: Submission, exercises: list[str]) -> tuple[dict | None, str]:
-        """``python -m grader check`` on some exercises of the submission, in its own process."""
+    def remeasure_pending(self, submissions: list[Submission], rows: dict[str, dict]) -> dict[str, dict]:
+        """The rows of the students ``review`` once their pending checks are measured again, one
+        student at a time with the machine to itself (this cohort grades nothing else meanwhile)."""
+        waiting = [submission for submission in submissions
+                   if rows.get(submission.id, {}).get("status") == "review"]
+        if waiting and not self.stopping.is_set():
+            self.progress.note(self.texts.text("cohort_run.remeasure", students=len(waiting)))
+        return {submission.id: self._remeasure(submission, rows[submission.id])
+                for submission in waiting if not self.stopping.is_set()}
+
+    def _remeasure(self, submission: Submission, row: dict) -> dict:
+        """The student's row once their pending checks were measured again (with the seed of their
+        grading: the same inputs); a check still not measurable stays pending."""
+        folder = self.options.out / "students" / submission.id
+        built, entry = _read_json(folder / "report.json"), _read_json(folder / "entry.json")
+        if not built or not entry or not built.get("pending"):
+            return row
+        checks = [f"{pending['exercise']}:{pending['check']}" for pending in built["pending"]]
+        started = time.monotonic()
+        with self.cores.alone():
+            again, _ = self._check(submission, [], checks=checks, seed=built["seed"])
+        if again is None:  # the re-measure itself could not run: the first grading stands
+            return row
+        updated = report.replace_checks(built, again)
+        remeasured = gradebook.row(submission.id, submission.name, updated, notes=row["reason"],
+                                   page=row["page"])
+        self._write(folder, submission, updated, remeasured, entry["key"])
+        self.progress.note(f"{submission.id}: {self._line(remeasured, elapsed(started))}")
+        return remeasured
+
+    def _check(self, submission: Submission, exercises: list[str], *, checks: list[str] = (),
+               seed: int | None = None) -> tuple[dict | None, str]:
+        """``python -m grader check`` on some exercises (or only some checks) of the submission,
+        in its own process."""
         json_path = (self.options.out / ".work" / "reports" / submission.id
-                     / f"{'-'.join(exercises)}.json")
+                     / f"{'-'.join(exercises) or 'remeasure'}.json")
         json_path.parent.mkdir(parents=True, exist_ok=True)
         json_path.unlink(missing_ok=True)
         command = [sys.executable, "-m", "grader", "check", str(submission.folder),
-                   "--json", str(json_path), "--seed", str(self.options.seed),
+                   "--json", str(json_path), "--seed", str(self.options.seed if seed is None else seed),
                    "--start-method", self.options.start_method, "--lang", self.options.language,
                    "--parent-pid", str(os.getpid())]
         command += [f"--exercise={exercise}" for exercise in exercises]
+        command += [f"--check={check}" for check in checks]
         if self.options.course_file:
             command.append(f"--course={self.options.course_file}")
-        limit = time_limit_s(self.course, exercises) + SLACK_PER_EXERCISE_S
+        limit = time_limit_s(self.course, exercises or list({check.partition(":")[0]
+                                                             for check in checks})) \
+            + SLACK_PER_EXERCISE_S
         environment = dict(grader_environment(), NO_COLOR="1")
         checking = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                     text=True, errors="replace", env=environment)
@@ -254,7 +302,7 @@ class _Cohort:
             report.write_json(built, folder / "report.json")
             page.write(built, folder / "rapport.html", self.texts)
         if self.options.gradescope:
-            results = (gradescope.results(built, self.texts) if row["status"] == "ok"
+            results = (gradescope.results(built, self.texts) if row["status"] in gradebook.GRADED
                        else gradescope.results_for_error(
                            row["reason"], max_score=sum(self.course.exercise(exercise).max_score
                                                         for exercise in self.exercises)))

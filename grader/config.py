@@ -48,6 +48,14 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class Remeasure:
+    """How a check this machine could not measure is measured again before it is ``pending``."""
+
+    attempts: int = 2  # new measurements after the first
+    wait_s: float = 2.0  # pause before the k-th new measurement: k × wait_s (the machine may calm)
+
+
+@dataclass(frozen=True)
 class Exercise:
     id: str
     functions: dict[str, list[str]]
@@ -57,6 +65,9 @@ class Exercise:
     limits: Limits = field(default_factory=Limits)
     cpu_bound: tuple[str, ...] = ()  # task functions that only compute (the kernel counts their CPU)
     timing: bool = False  # its checks judge when things ran: a cohort gives it the cores alone
+    # The module constants the checks rely on (DUREE: a task's sleep), with the course's values:
+    # bounds are computed from these, never from the student's copy, which a check compares.
+    constants: dict = field(default_factory=dict)
 
     @property
     def max_score(self) -> float:
@@ -68,6 +79,7 @@ class Course:
     start_method: str
     exercises: dict[str, Exercise]
     intake: IntakeLimits = field(default_factory=IntakeLimits)  # reading a cohort's submissions
+    remeasure: Remeasure = field(default_factory=Remeasure)
 
     def exercise(self, exercise_id: str) -> Exercise:
         return self.exercises[exercise_id]
@@ -94,7 +106,19 @@ def load(path: Path = COURSE_FILE) -> Course:
                   exercises={exercise_id: _exercise(exercise_id, spec, default_limit, default_limits,
                                                     place)
                              for exercise_id, spec in exercises.items()},
-                  intake=_intake(raw.get("intake"), f"{place}: intake"))
+                  intake=_intake(raw.get("intake"), f"{place}: intake"),
+                  remeasure=_remeasure(raw.get("remeasure"), f"{place}: remeasure"))
+
+
+def _remeasure(raw: object, place: str) -> Remeasure:
+    if raw is None:
+        return Remeasure()
+    _expect(isinstance(raw, dict) and set(raw) <= {"attempts", "wait_s"}, place,
+            "must be a mapping with attempts and wait_s")
+    attempts = raw.get("attempts", Remeasure.attempts)
+    _expect(isinstance(attempts, int) and not isinstance(attempts, bool) and attempts >= 0,
+            f"{place}.attempts", f"must be a whole number ≥ 0, not {attempts!r}")
+    return Remeasure(attempts, _positive(raw.get("wait_s", Remeasure.wait_s), f"{place}.wait_s"))
 
 
 def _intake(raw: object, place: str) -> IntakeLimits:
@@ -149,6 +173,9 @@ def _exercise(exercise_id: str, raw: dict, default_limit: float, default_limits:
     _expect(isinstance(checks, dict) and checks, f"{place}.checks", "must list checks")
     bounds = raw.get("bounds", {})
     _expect(isinstance(bounds, dict), f"{place}.bounds", "must be a mapping")
+    constants = raw.get("constants", {})
+    _expect(isinstance(constants, dict), f"{place}.constants",
+            "must map each constant of the module to the course's value")
     cpu_bound = raw.get("cpu_bound", [])
     _expect(isinstance(cpu_bound, list) and all(name in functions for name in cpu_bound),
             f"{place}.cpu_bound", "must list functions of the exercise")
@@ -158,8 +185,8 @@ def _exercise(exercise_id: str, raw: dict, default_limit: float, default_limits:
                     time_limit_s=_positive(raw.get("time_limit_s", default_limit),
                                            f"{place}.time_limit_s"),
                     limits=Limits(**_limits(raw.get("limits"), default_limits, f"{place}.limits")),
-                    cpu_bound=tuple(cpu_bound), timing=_flag(raw.get("timing", False),
-                                                              f"{place}.timing"))
+                    cpu_bound=tuple(cpu_bound), constants=constants,
+                    timing=_flag(raw.get("timing", False), f"{place}.timing"))
 
 
 def _check(check_id: str, raw: dict, place: str) -> CheckSpec:

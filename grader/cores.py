@@ -2,7 +2,7 @@
 
 Most checks only need their own processes to finish; the exercises marked ``timing: true`` in the
 course file judge *when* things ran (tasks in flight, a wall-time bound, a speed-up, a race), and a
-neighbour's grading on the same cores would turn a true verdict into a skipped one. So those take
+neighbour's grading on the same cores would turn a true verdict into a pending one. So those take
 the cores alone: the others wait, and the timing exercises of a student run with nothing else of the
 grader beside them. A timing exercise that asks is served before any new shared work starts, so it
 never waits for ever behind a stream of others.

@@ -22,13 +22,13 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import quote
 
-from grader import page
+from grader import gradebook, page
 from grader.catalogue import Catalogue
 from grader.config import CheckSpec, Course, Exercise
-from grader.report import write_text
+from grader.report import NOT_MEASURED, write_text
 
 STYLES = ("page.css", "cohort.css")  # the student page's style, and the dashboard's own additions
-STATUS_SYMBOLS = {"ok": "✔", "error": "!"}
+STATUS_SYMBOLS = {"ok": "✔", "review": "?", "error": "!"}
 HISTOGRAM_BINS = 10  # of 10 % of the maximum each; full marks fall in the last one
 CONCEPT_MIN_SHARE = 10  # % of the students a check judged, and at least
 CONCEPT_MIN_STUDENTS = 2  # students: below either, a mistake is one student's, not the cohort's
@@ -67,7 +67,7 @@ class CheckStats:
     category: str
     passed: int = 0
     judged: int = 0
-    skipped: int = 0
+    pending: int = 0
     reasons: list[Reason] = field(default_factory=list)
 
     @property
@@ -98,8 +98,8 @@ class ExerciseStats:
         return _percent(self.full_marks, self.graded) if self.graded else None
 
     @property
-    def skipped(self) -> int:
-        return sum(check.skipped for check in self.checks)
+    def pending(self) -> int:
+        return sum(check.pending for check in self.checks)
 
 
 @dataclass(frozen=True)
@@ -134,15 +134,15 @@ class Histogram:
 
 def render(rows: list[dict], course: Course, texts: Catalogue, *, generated_at: str) -> str:
     """The dashboard of ``rows`` (one per student, sorted by id), in the language of ``texts``."""
-    graded = [row for row in rows if row.get("status") == "ok"]
+    graded = [row for row in rows if row.get("status") in gradebook.GRADED]
     exercises = exercise_stats(rows, course, texts)
     shares = _percentages(rows)
     css = "\n".join(page.environment().get_template(name).render() for name in STYLES)
     return page.environment().get_template("cohort.html.j2").render(
-        rows=rows, graded=graded, errors=[row for row in rows if row.get("status") != "ok"],
+        rows=rows, graded=graded, errors=[row for row in rows if row.get("status") not in gradebook.GRADED],
         exercises=exercises, concepts=concepts(exercises), histogram=histogram(rows),
         mean=_mean(shares), median=_median(shares),
-        skipped=sum(exercise.skipped for exercise in exercises),
+        pending=sum(exercise.pending for exercise in exercises),
         c=labels(texts), t=texts.page, lang=texts.language, css=css, style_hash=page.style_hash(css),
         symbols=STATUS_SYMBOLS, check_symbols=page.STATUS_SYMBOLS, generated_at=_moment(generated_at),
         concept_min_share=CONCEPT_MIN_SHARE, reasons_per_check=REASONS_PER_CHECK, link=_link,
@@ -165,7 +165,7 @@ def labels(texts: Catalogue) -> Callable[..., str]:
 
 def exercise_stats(rows: list[dict], course: Course, texts: Catalogue) -> list[ExerciseStats]:
     """Each exercise of the cohort, in the course's order: its scores and its checks' pass rates."""
-    graded = [row for row in rows if row.get("status") == "ok"]
+    graded = [row for row in rows if row.get("status") in gradebook.GRADED]
     present = {exercise_id for row in graded for exercise_id in row.get("exercises", {})}
     chosen = [exercise_id for exercise_id in course.exercises if exercise_id in present] or list(
         course.exercises)
@@ -201,7 +201,7 @@ def _has_full_marks(row: dict, exercise_id: str, score: float, course_max: float
 
 
 def _check(exercise_id: str, spec: CheckSpec, reports: list[dict], texts: Catalogue) -> CheckStats:
-    """The check's pass rate among the students it judged (a skipped check counts neither way)
+    """The check's pass rate among the students it judged (a pending check judged nobody)
     and the reasons of its failures, most frequent first."""
     stats = CheckStats(exercise_id, spec.id, texts.check_title(exercise_id, spec.id), spec.category)
     failing: Counter[str] = Counter()
@@ -209,8 +209,8 @@ def _check(exercise_id: str, spec: CheckSpec, reports: list[dict], texts: Catalo
         check = _check_of(report, exercise_id, spec.id)
         if check is None:
             continue
-        if check["status"] == "skipped":
-            stats.skipped += 1
+        if check["status"] in NOT_MEASURED:
+            stats.pending += 1
             continue
         stats.judged += 1
         if check["status"] == "passed":
@@ -263,9 +263,10 @@ def histogram(rows: list[dict], width: int = 420, height: int = 190) -> Histogra
 
 
 def _percentages(rows: list[dict]) -> list[float]:
-    """Each graded student's score in % of their own maximum (skipped checks are not in it)."""
+    """Each graded student's score in % of the maximum (the same for all: pending checks are in it)."""
     return [100 * row["score"] / row["max_score"] for row in rows
-            if row.get("status") == "ok" and row.get("score") is not None and row.get("max_score")]
+            if row.get("status") in gradebook.GRADED and row.get("score") is not None
+            and row.get("max_score")]
 
 
 def _section(report: dict | None, exercise_id: str) -> dict | None:

@@ -13,17 +13,21 @@ from pathlib import Path
 
 from grader.catalogue import Catalogue
 
-COLUMNS = ("id", "name", "status", "reason", "score", "max_score")
+COLUMNS = ("id", "name", "status", "reason", "pending", "score", "max_score")
+GRADED = ("ok", "review")  # a row with a grade: final (ok) or provisional (review: checks pending)
 ENCODING = "utf-8-sig"
 
 
 def row(student_id: str, name: str, report: dict | None, *, problem: str = "", notes: str = "",
         page: str | None = None) -> dict:
-    """The gradebook row of a student: ``ok`` when graded, ``error`` with ``problem`` (why it could
-    not be graded, or not fully) otherwise; ``notes`` (e.g. a duplicate) go in the reason of an
-    ``ok`` row."""
-    return {"id": student_id, "name": name, "status": "error" if problem else "ok",
-            "reason": problem or notes,
+    """The gradebook row of a student: ``ok`` when graded, ``review`` when graded but some checks
+    could not be measured (named in ``pending``: the grade is provisional, out of the same maximum),
+    ``error`` with ``problem`` (why it could not be graded, or not fully) otherwise; ``notes`` (e.g.
+    a duplicate) go in the reason of a graded row."""
+    pending = [f"{entry['exercise']}:{entry['check']}" for entry in (report or {}).get("pending", [])]
+    return {"id": student_id, "name": name,
+            "status": "error" if problem else "review" if pending else "ok",
+            "reason": problem or notes, "pending": pending,
             "score": report["score"] if report else None,
             "max_score": report["max_score"] if report else None,
             "exercises": {section["id"]: section["score"] for section in report["exercises"]}
@@ -41,7 +45,8 @@ def write(rows: list[dict], exercises: list[str], texts: Catalogue, path: Path) 
                         + exercises)
         for entry in sorted(rows, key=lambda entry: entry["id"]):
             writer.writerow([entry["id"], entry["name"], texts.text(f"gradebook.status.{entry['status']}"),
-                             entry["reason"], _number(entry["score"]), _number(entry["max_score"])]
+                             entry["reason"], " ".join(entry.get("pending", [])),
+                             _number(entry["score"]), _number(entry["max_score"])]
                             + [_number(entry["exercises"].get(exercise)) for exercise in exercises])
     os.replace(temporary, path)
 

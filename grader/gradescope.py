@@ -18,9 +18,10 @@ eat the underscores of ``__main__``).
 
 Gradescope's default container has half a vCPU, 768 MB of memory and a 10 min timeout:
 - With half a CPU, a timing bound no longer separates parallel from sequential and there is no
-  speed-up to measure: those checks (ex03/ex04/ex05's wall time, ex09's speed-up) are ``skipped``
-  there with their reason — by design, counted neither for nor against the student (max_score 0,
-  status passed, "(non mesurée)" in the name). Checks decided from structure (which processes ran
+  speed-up to measure: those checks (ex03/ex04/ex05's wall time, ex09's speed-up) are ``pending``
+  there with their reason: 0 out of their points, status ``failed`` (Gradescope knows no other way
+  to say "no points yet"), "(non mesurée)" in the name, the grade provisional until the teacher
+  re-measures them (``cohort --retry-pending``). Checks decided from structure (which processes ran
   the tasks, how many at once, who joined whom) still judge. For every check to be measured, give
   the assignment 2 CPUs or more in its Autograder Settings.
 - Raise the memory to 2 GB or more (the course's limits allow a student's process up to
@@ -46,6 +47,7 @@ from typing import Callable
 
 from grader import catalogue as catalogues
 from grader import config, report
+from grader.report import NOT_MEASURED
 from grader.catalogue import Catalogue
 from grader.process_tree import kill_group
 
@@ -127,13 +129,13 @@ def results_for_error(reason: str, *, max_score: float) -> dict:
 def _test(exercise: dict, position: int, check: dict, texts: Catalogue, visibility: str) -> dict:
     labels = _labels(texts)
     short = exercise["id"].split("_", 1)[0]
-    skipped = check["status"] == "skipped"
-    name = labels("gradescope.skipped_name" if skipped else "gradescope.test_name",
+    pending = check["status"] in NOT_MEASURED
+    name = labels("gradescope.pending_name" if pending else "gradescope.test_name",
                   exercice=short, titre=check.get("title", check["id"]))
     return {"name": name, "number": f"{_exercise_number(exercise['id'])}.{position}",
             "score": check.get("score", 0.0), "max_score": check.get("max_score", 0.0),
-            # a check this machine could not measure counts neither way: not shown as a failure
-            "status": "passed" if check["status"] in ("passed", "skipped") else "failed",
+            # a check that did not run, or could not be measured, is never shown as passed
+            "status": "passed" if check["status"] == "passed" else "failed",
             "output": _test_output(check, texts), "output_format": OUTPUT_FORMAT,
             "tags": [check.get("category", ""), exercise["id"]], "visibility": visibility}
 
@@ -146,8 +148,8 @@ def _exercise_number(exercise_id: str) -> int:
 
 def _test_output(check: dict, texts: Catalogue) -> str:
     parts = []
-    if check["status"] == "skipped":
-        parts.append(_labels(texts)("gradescope.skipped_output"))
+    if check["status"] in NOT_MEASURED:
+        parts.append(_labels(texts)("gradescope.pending_output"))
     if check.get("message"):
         parts.append(check["message"])
     if check.get("hint") and check["status"] != "passed":
@@ -158,7 +160,8 @@ def _test_output(check: dict, texts: Catalogue) -> str:
 
 
 def _summary(report: dict, texts: Catalogue) -> str:
-    """Seed, start method and machine: what the student needs to replay it and to read a skip."""
+    """Seed, start method and machine: what the student needs to replay it and to read why a check
+    is pending."""
     machine = report.get("machine") or {}
     load = machine.get("load")
     facts = [f"{texts.page('seed')} {report.get('seed', '?')}",
@@ -168,10 +171,10 @@ def _summary(report: dict, texts: Catalogue) -> str:
              texts.page("load", charge=" / ".join(f"{value:.2f}" for value in load)) if load
              else texts.page("load_unknown")]
     lines = [" · ".join(facts), _labels(texts)("gradescope.replay", graine=report.get("seed", "?"))]
-    skipped = sum(check["status"] == "skipped" for exercise in report.get("exercises", [])
+    pending = sum(check["status"] in NOT_MEASURED for exercise in report.get("exercises", [])
                   for check in exercise.get("checks", []))
-    if skipped:
-        lines.append(_labels(texts)("gradescope.skipped_note", nombre=skipped))
+    if pending:
+        lines.append(_labels(texts)("gradescope.pending_note", nombre=pending))
     return "\n".join(lines)
 
 

@@ -36,6 +36,7 @@ class Request:
     seed: int
     start_method: str
     course_file: Path | None = None
+    checks: tuple[str, ...] = ()  # "exercise:check" to grade alone (re-measuring pending checks)
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,7 @@ def _pytest(request: Request, course: Course, exercises: list[str]) -> _Attempt:
                    f"--submission={request.submission}", f"--seed={request.seed}",
                    f"--start-method={request.start_method}", f"--observations={timelines_path}"]
         command += [f"--grade-exercise={exercise}" for exercise in exercises]
+        command += [f"--grade-check={check}" for check in request.checks]
         if request.course_file:
             command.append(f"--course={request.course_file}")
         environment = grader_environment()

@@ -19,10 +19,10 @@ import jinja2
 from grader import catalogue as catalogues
 from grader import drawing
 from grader.catalogue import Catalogue
-from grader.report import write_text
+from grader.report import provisional_note, write_text
 
 TEMPLATES = Path(__file__).parent / "templates"
-STATUS_SYMBOLS = {"passed": "✔", "failed": "✘", "error": "!", "skipped": "–"}
+STATUS_SYMBOLS = {"passed": "✔", "failed": "✘", "error": "!", "pending": "?"}
 FAILING = ("failed", "error")
 # The input that made a check fail, as the check shortened it: fact -> its label on the page.
 SHOWN_FACTS = {"entree": "input", "attendu": "expected", "obtenu": "obtained"}
@@ -63,7 +63,8 @@ def render(report: dict, texts: Catalogue | None = None) -> str:
     return environment().get_template("page.html.j2").render(
         report=report, exercises=[_exercise_view(exercise) for exercise in report.get("exercises", [])],
         t=texts.page, lang=texts.language, css=css, style_hash=style_hash(css), symbols=STATUS_SYMBOLS,
-        graded_at=_date(report.get("graded_at")), load=_load(report.get("machine", {}).get("load")))
+        graded_at=_date(report.get("graded_at")), load=_load(report.get("machine", {}).get("load")),
+        provisional=provisional_note(report, texts) if report.get("pending") else "")
 
 
 def write(report: dict, path: Path, texts: Catalogue | None = None) -> None:

@@ -138,6 +138,9 @@ class Seen:
     last_seen: float
     gone_at: float | None = None  # first look that did not find it any more
     cpu_s: float = 0.0  # user + system time at the last look
+    # Time it was ready to run but waited for a core, at the last look (Linux: the kernel's
+    # run_delay); None where the system does not say. Running + waiting = the time it computed.
+    waited_s: float | None = None
     adopted: bool = False  # came back to the grader as an orphan while the harness was running
 
 
@@ -294,6 +297,7 @@ class Tree:
             except psutil.Error:
                 continue
             witness.processes[pid].cpu_s = times.user + times.system
+            witness.processes[pid].waited_s = _run_delay_s(pid)
         witness.peak_memory_mb = max(witness.peak_memory_mb, memory / MB)
         if self.limits and memory > self.limits.memory_total_mb * MB:
             self.breach = self.breach or "memory"
@@ -427,6 +431,18 @@ class Leftovers:
                               timeout=REAP_TIMEOUT_S)
         _reap(set(ended))
         return sorted(set(ended))
+
+
+def _run_delay_s(pid: int) -> float | None:
+    """How long ``pid`` has waited on a run queue, ready to run (``/proc/<pid>/schedstat``, Linux):
+    on a busy machine a computing process waits there, while a sleeping one does not."""
+    if not LINUX:
+        return None
+    try:
+        with open(f"/proc/{pid}/schedstat", encoding="ascii") as stats:
+            return int(stats.read().split()[1]) / 1e9
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def _descendants(process: psutil.Process) -> list[psutil.Process]:

@@ -7,12 +7,14 @@ status, message key and facts. The report is built from that data (``grader.repo
 from __future__ import annotations
 
 import json
+import time
 import traceback
 
 import pytest
 
 from grader.harness import Run
-from grader.verdicts import Verdict
+from grader.scenario import Scenario
+from grader.verdicts import CannotMeasure, Verdict
 
 CHECK_PREFIX = "test_"
 
@@ -26,6 +28,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--observations", help="write the timelines of the runs to this JSON file")
     group.addoption("--grade-exercise", action="append", default=[],
                     help="grade only this exercise (repeatable)")
+    group.addoption("--grade-check", action="append", default=[],
+                    help="grade only this check, as exercise:check (repeatable)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -46,11 +50,41 @@ def check_id_of(item: pytest.Item) -> str:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     wanted = set(config.getoption("--grade-exercise"))
-    if not wanted:
+    checks = set(config.getoption("--grade-check"))
+    if not wanted and not checks:
         return
-    kept = [item for item in items if exercise_of(item) in wanted]
+    kept = [item for item in items if (not wanted or exercise_of(item) in wanted)
+            and (not checks or f"{exercise_of(item)}:{check_id_of(item)}" in checks)]
     config.hook.pytest_deselected(items=[item for item in items if item not in kept])
     items[:] = kept
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool:
+    """Call the check; when this machine could not measure it, measure again — the scenarios it
+    reads run anew, after a pause that grows each time — before it is ``pending``. A check whose
+    re-measure could not run (the new run crashed or was refuted) keeps its first ``pending``."""
+    arguments = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+    remeasure = pyfuncitem._request.getfixturevalue("course").remeasure  # type: ignore[attr-defined]
+    measurements = 1
+    while True:
+        try:
+            pyfuncitem.obj(**arguments)
+            return True
+        except CannotMeasure as verdict:
+            verdict.facts["mesures"] = measurements
+            scenarios = [value for value in arguments.values()
+                         if isinstance(value, Scenario) and value.again is not None]
+            if measurements > remeasure.attempts or not scenarios:
+                raise
+            time.sleep(measurements * remeasure.wait_s)
+            try:
+                for scenario in scenarios:
+                    scenario.measure_again()
+            except Verdict:
+                raise verdict from None
+            measurements += 1
+            getattr(pyfuncitem, "mpgrade_measured", {}).clear()
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -69,7 +103,7 @@ def pytest_json_runtest_metadata(item: pytest.Item, call: pytest.CallInfo) -> di
     if isinstance(error, Verdict):
         metadata.update(status=error.status, key=error.key, facts=_serializable(error.facts))
     elif call.excinfo.errisinstance(pytest.skip.Exception):
-        metadata.update(status="skipped", key="ignore", facts={"raison": str(error)})
+        metadata.update(status="pending", key="ignore", facts={"raison": str(error)})
     else:  # a bug of the grader itself: say so, never blame the student
         metadata.update(status="error", key="erreur_interne", internal=True,
                         facts={"erreur": f"{type(error).__name__}: {error}",

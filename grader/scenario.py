@@ -6,11 +6,11 @@ check; and they compare what came back with values computed here, in the grader'
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from grader.harness import Run, Step
-from grader.submission import returned
+from grader.submission import ExerciseUnderTest, returned
 from grader.verdicts import CheckFailed, StudentCodeError
 
 SHOWN_CHARACTERS = 120
@@ -21,6 +21,24 @@ class Scenario:
     run: Run
     inputs: list
     file_name: str
+    again: Callable[[], Run] | None = None  # the same calls run anew, for a check to measure again
+
+    @classmethod
+    def timed(cls, student: ExerciseUnderTest, calls: list[dict], inputs: list, file_name: str,
+              **options: object) -> Scenario:
+        """A scenario that timing checks may measure again when this machine could not tell."""
+        def again() -> Run:
+            return student.run(calls, **options)
+
+        return cls(again(), inputs, file_name, again)
+
+    def measure_again(self) -> bool:
+        """Run the same calls anew (same inputs) and read from that run from now on: the checks
+        that read this scenario after a re-measure judge the new run. False when it cannot."""
+        if self.again is None:
+            return False
+        self.run = self.again()
+        return True
 
     def value(self, index: int, function: str) -> object:
         """What call ``index`` returned, or the verdict that explains why it did not."""

@@ -7,9 +7,10 @@ import textwrap
 from typing import TextIO
 
 from grader.catalogue import Catalogue
+from grader.report import provisional_note
 
-SYMBOLS = {"passed": "✔", "failed": "✘", "error": "!", "skipped": "–"}
-COLOURS = {"passed": "32", "failed": "31", "error": "35", "skipped": "33"}
+SYMBOLS = {"passed": "✔", "failed": "✘", "error": "!", "pending": "?"}
+COLOURS = {"passed": "32", "failed": "31", "error": "35", "pending": "33"}
 DETAIL_LINES = 8
 
 
@@ -21,6 +22,8 @@ def render(report: dict, catalogue: Catalogue, colour: bool = False) -> str:
     paint = _painter(colour)
     lines = [f"{catalogue.word('submission')} : {report['submission']}   "
              f"({catalogue.word('seed')} {report['seed']}, {report['start_method']})", ""]
+    if report.get("pending"):
+        lines += [paint("pending", provisional_note(report, catalogue)), ""]
     for exercise in report["exercises"]:
         counts = {status: sum(1 for check in exercise["checks"] if check["status"] == status)
                   for status in SYMBOLS}

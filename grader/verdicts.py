@@ -28,6 +28,8 @@ class StudentCodeError(Verdict):
 
 
 class CannotMeasure(Verdict):
-    """This machine, now, cannot tell (too busy, one core): skipped, with the reason."""
+    """This machine, now, cannot tell (too busy, one core), as the grader's own calibration shows:
+    measured again, then ``pending`` with the reason. It scores 0 and keeps its points in the
+    maximum: the grade is provisional until the check is measured."""
 
-    status = "skipped"
+    status = "pending"

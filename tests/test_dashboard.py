@@ -15,7 +15,7 @@ import browser
 from conftest import DATA, ROOT
 from test_catalogue import _keys_in_code
 from test_page import NETWORK_URL, URL_ATTRIBUTES, Node, parse
-from grader import catalogue, config, dashboard
+from grader import catalogue, config, dashboard, gradebook
 
 REPORTS = DATA / "cohort_reports"
 GENERATED_AT = "2026-11-26 09:30 UTC"
@@ -42,13 +42,9 @@ def _report(name: str) -> dict:
 
 def row(student_id: str, name: str, report: dict | None, reason: str = "") -> dict:
     """A gradebook row as grader/cohort.py hands it to the dashboard."""
-    if report is None:
-        return {"id": student_id, "name": name, "status": "error", "reason": reason, "score": None,
-                "max_score": None, "exercises": {}, "report": None, "page": None}
-    return {"id": student_id, "name": name, "status": "ok", "reason": "", "score": report["score"],
-            "max_score": report["max_score"],
-            "exercises": {section["id"]: section["score"] for section in report["exercises"]},
-            "report": report, "page": f"students/{student_id}/rapport.html"}
+    page = f"students/{student_id}/rapport.html" if report else None
+    return dict(gradebook.row(student_id, name, report, problem="" if report else reason, page=page),
+                report=report)
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +73,7 @@ def english(rows, course) -> tuple[Node, str]:
 
 
 def _graded_reports(rows: list[dict]) -> list[dict]:
-    return [each["report"] for each in rows if each["status"] == "ok"]
+    return [each["report"] for each in rows if each["status"] in gradebook.GRADED]
 
 
 def _statuses(rows: list[dict], exercise_id: str, check_id: str) -> list[dict]:
@@ -101,7 +97,7 @@ def test_the_header_counts_the_students_the_graded_and_those_in_error(french, ro
     counts = {node.attrs["data-count"]: node.find("dd").text()
               for node in tree.find("header").find_all("div") if "data-count" in node.attrs}
     assert counts["students"] == str(len(rows)) == "8"
-    assert counts["graded"] == str(sum(each["status"] == "ok" for each in rows)) == "7"
+    assert counts["graded"] == str(sum(each["status"] in gradebook.GRADED for each in rows)) == "7"
     assert counts["errors"] == "! 1"  # a symbol, not only colour
     assert tree.find("html").attrs["lang"] == "fr"
     assert GENERATED_AT in tree.find("header").text()
@@ -115,7 +111,7 @@ def test_the_histogram_counts_every_graded_student_in_their_tenth_and_says_it_in
     assert len(bins) == dashboard.HISTOGRAM_BINS
     expected = [0] * dashboard.HISTOGRAM_BINS
     for each in rows:
-        if each["status"] == "ok":
+        if each["status"] in gradebook.GRADED:
             expected[min(int(10 * each["score"] / each["max_score"]), 9)] += 1
     assert [int(group.attrs["data-students"]) for group in bins] == expected
     assert sum(expected) == 7
@@ -127,7 +123,7 @@ def test_the_histogram_counts_every_graded_student_in_their_tenth_and_says_it_in
 def test_the_concept_sentence_gives_the_share_of_the_cohort_that_joined_before_draining(french, rows):
     """ex06's large pipeline deadlocks for several students: the sentence tells the teacher which
     share of those the check judged did it, in the teacher's words."""
-    judged = [c for c in _statuses(rows, "ex06_queue", "pipeline_grand_n") if c["status"] != "skipped"]
+    judged = [c for c in _statuses(rows, "ex06_queue", "pipeline_grand_n") if c["status"] != "pending"]
     deadlocked = [c for c in judged if c.get("message_key") == "interblocage"]
     assert len(deadlocked) >= 3
     texts = catalogue.load("fr")
@@ -160,30 +156,38 @@ def test_each_check_shows_its_pass_rate_among_the_students_it_judged(french, row
         for check_id in exercise.checks:
             item = tree.find("li", id=f"{exercise.id}-{check_id}")
             checks = _statuses(rows, exercise.id, check_id)
-            skipped = sum(c["status"] == "skipped" for c in checks)
+            pending = sum(c["status"] == "pending" for c in checks)
             passed = sum(c["status"] == "passed" for c in checks)
-            assert int(item.attrs["data-skipped"]) == skipped
-            assert int(item.attrs["data-judged"]) == len(checks) - skipped
+            assert int(item.attrs["data-pending"]) == pending
+            assert int(item.attrs["data-judged"]) == len(checks) - pending
             assert int(item.attrs["data-passed"]) == passed
-            if len(checks) - skipped:
-                assert f"{_percent(passed, len(checks) - skipped)} % de réussite" in item.text()
+            if len(checks) - pending:
+                assert f"{_percent(passed, len(checks) - pending)} % de réussite" in item.text()
             failing = {c.get("message_key") for c in checks if c["status"] in ("failed", "error")}
             shown = {node.attrs["data-key"] for node in item.find_all("li") if "data-key" in node.attrs}
             assert shown <= failing and len(shown) == min(len(failing), dashboard.REASONS_PER_CHECK)
 
 
-def test_a_check_the_machine_could_not_measure_counts_neither_way_and_says_how_many(french, rows):
+def test_a_check_the_machine_could_not_measure_judges_nobody_and_says_how_many(french, rows):
+    """A pending check is out of its pass rate (it judged nobody) but not out of the grades: the
+    students it left provisional are « à revoir », out of the same maximum as the others."""
     checks = _statuses(rows, "ex09_cpu_bound", "acceleration")
-    skipped = sum(c["status"] == "skipped" for c in checks)
-    assert skipped == 2  # the two complete submissions, graded on a machine showing no speed-up
+    pending = sum(c["status"] == "pending" for c in checks)
+    assert pending == 2  # the two complete submissions, graded on a machine showing no speed-up
     tree, _, _ = french
     item = tree.find("li", id="ex09_cpu_bound-acceleration")
-    assert int(item.attrs["data-judged"]) == len(checks) - skipped
-    note = item.find("li", class_="skipped")
-    assert note.attrs["data-skipped"] == "2" and "2 non mesurée" in note.text()
-    total = sum(c["status"] == "skipped" for report in _graded_reports(rows)
+    assert int(item.attrs["data-judged"]) == len(checks) - pending
+    note = item.find("li", class_="pending")
+    assert note.attrs["data-pending"] == "2" and "2 non mesurée" in note.text()
+    total = sum(c["status"] == "pending" for report in _graded_reports(rows)
                 for section in report["exercises"] for c in section["checks"])
     assert f"{total} vérifications n'ont pas pu être mesurées" in tree.find("header").text()
+    review = [row for row in rows if row["status"] == "review"]
+    assert len(review) >= 2 and len({row["max_score"] for row in rows if row["max_score"]}) == 1
+    for row in review:
+        line = tree.find("tr", data_student=row["id"])
+        assert "à revoir" in line.text() and row["pending"]
+        assert all(check in line.text() for check in row["pending"])
 
 
 def test_each_exercise_shows_its_mean_and_how_many_had_full_marks(french, rows, course):
@@ -215,10 +219,11 @@ def test_every_student_is_in_the_table_with_their_scores_and_a_link_to_their_pag
     for line, each in zip(lines, rows):
         assert each["name"] in line.text()
         links = line.find_all("a")
-        if each["status"] == "ok":
+        if each["status"] in gradebook.GRADED:
             assert [link.attrs["href"] for link in links] == [each["page"]]
             assert f"{each['score']:g} / {each['max_score']:g}" in line.text()
-            assert "✔ corrigé" in line.text()  # readable in black and white
+            # readable in black and white
+            assert ("✔ corrigé" if each["status"] == "ok" else "? à revoir") in line.text()
             for exercise_id in course.exercises:
                 cell = line.find("td", data_exercise=exercise_id)
                 assert cell.text() == f"{each['exercises'][exercise_id]:g}"

@@ -227,9 +227,11 @@ def test_the_sequential_variant_shows_every_task_on_one_lane_end_to_end(bad_page
     starts = sorted(float(bar.attrs["x"]) for bar in bars)
     assert len(bars) == int(lanes[0].attrs["data-tasks"]) > 2
     assert len(set(starts)) == len(starts)  # one after the other, never two at once
-    # The failed duration check's bound is drawn as a line, with its value.
+    # The duration check's bound is drawn as a line, with its value, on the run it judged (the
+    # same run, or a later one when a busy moment made it measure again).
     bound = bad_page.report_check("ex03_pool_map", "duree_dans_la_borne")["facts"]["borne"]
-    rules = [group for group in figure.find_all("g") if {"rule", "bound"} <= group.classes()]
+    judged = _figure_of(bad_page, "ex03_pool_map", "duree_dans_la_borne")
+    rules = [group for group in judged.find_all("g") if {"rule", "bound"} <= group.classes()]
     assert len(rules) == 1 and f"{bound} s" in rules[0].text()
 
 
@@ -245,7 +247,7 @@ def test_the_solution_shows_several_worker_lanes_at_the_same_time(solutions_page
     assert any(a0 < b1 and b0 < a1 for index, (a0, a1) in enumerate(intervals)
                for b0, b1 in intervals[index + 1:])  # bars of different workers overlap
     passed = solutions_page.report_check("ex03_pool_map", "duree_dans_la_borne")
-    assert passed["status"] in ("passed", "skipped") and "borne" in passed["facts"]  # measured facts
+    assert passed["status"] in ("passed", "pending") and "borne" in passed["facts"]  # measured facts
 
 
 def test_queue_lanes_show_the_producer_the_consumers_and_the_sentinels(solutions_page):

@@ -68,11 +68,24 @@ def test_a_step_whose_end_was_moved_by_a_patched_clock_is_refuted():
 def test_computation_without_cpu_time_is_refuted():
     claims = [{"ev": "call", "pid": WORKER, "fn": "travail_cpu", "t0": 10.3, "t1": 10.8}]
     idle = _run(claims)
-    assert witness.contradictions(idle, ("travail_cpu",))  # the kernel counted no CPU to WORKER
+    idle.witness.processes[WORKER].waited_s = 0.0  # the kernel: neither running nor ready
+    assert witness.contradictions(idle, ("travail_cpu",))
     assert witness.contradictions(idle) == []  # a task that may sleep is not judged on its CPU
     busy = _run(claims)
     busy.witness.processes[WORKER].cpu_s = 0.3
+    busy.witness.processes[WORKER].waited_s = 0.0
     assert witness.contradictions(busy, ("travail_cpu",)) == []
+
+
+def test_computation_starved_of_cpu_on_a_busy_machine_is_not_refuted():
+    """0.08 s of CPU for 0.5 s of computation: on a machine at load 8, the process waited for a
+    core the rest of the time, which the kernel counts too."""
+    starved = _run([{"ev": "call", "pid": WORKER, "fn": "travail_cpu", "t0": 10.3, "t1": 10.8}])
+    starved.witness.processes[WORKER].cpu_s = 0.08
+    starved.witness.processes[WORKER].waited_s = 0.4
+    assert witness.contradictions(starved, ("travail_cpu",)) == []
+    starved.witness.processes[WORKER].waited_s = 0.0
+    assert witness.contradictions(starved, ("travail_cpu",))
 
 
 @pytest.mark.load

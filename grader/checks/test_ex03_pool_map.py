@@ -6,8 +6,8 @@ import random
 import pytest
 
 from grader.config import Exercise
-from grader.expectations import (MappedCall, expect_pool_closed, expect_process_pool_method,
-                                 expect_task_sleeps)
+from grader.expectations import (MappedCall, expect_course_constants, expect_pool_closed,
+                                 expect_process_pool_method, expect_task_sleeps)
 from grader.scenario import Scenario, expect_equal
 from grader.submission import ExerciseUnderTest, call
 
@@ -34,9 +34,9 @@ def parallel(student: ExerciseUnderTest, exercise: Exercise, rng: random.Random)
     count = rng.randint(*exercise.bounds["taches"])
     processes = exercise.bounds["processes"]
     numbers = _numbers(rng, count)
-    run = student.run([call("carres_paralleles", numbers, processes)], watch=[TASK],
-                      constants=["DUREE"], calibrate_pool=processes)
-    return Scenario(run, [numbers, processes], FILE)
+    return Scenario.timed(student, [call("carres_paralleles", numbers, processes)],
+                          [numbers, processes], FILE, watch=[TASK], constants=["DUREE"],
+                          calibrate_pool=processes)
 
 
 @pytest.fixture(scope="module")
@@ -62,11 +62,12 @@ def _mapped(parallel: Scenario, exercise: Exercise) -> MappedCall:
 # -- result -----------------------------------------------------------------------------------
 
 
-def test_carre_resultat(sequential: Scenario) -> None:
-    """``carre(x)`` returns x * x after sleeping ``DUREE`` seconds."""
+def test_carre_resultat(sequential: Scenario, exercise: Exercise) -> None:
+    """``carre(x)`` returns x * x after sleeping ``DUREE`` seconds (``DUREE`` as in the course)."""
     for index in (0, 1):
         _expect_squares([sequential.value(index, "carre")], [sequential.inputs[index]], "carre")
-    expect_task_sleeps(sequential.run, sequential.step(0), TASK, sequential.run.constants.get("DUREE"))
+    expect_course_constants(sequential.run, exercise.constants)
+    expect_task_sleeps(sequential.run, sequential.step(0), TASK, exercise.constants["DUREE"])
 
 
 def test_carres_sequentiels_resultat(sequential: Scenario) -> None:
@@ -100,12 +101,12 @@ def test_processus_demandes(parallel: Scenario, exercise: Exercise) -> None:
 
 def test_taches_simultanees(parallel: Scenario, exercise: Exercise) -> None:
     """Several squares were computed at the same moment, in several worker processes."""
-    _mapped(parallel, exercise).expect_simultaneous(parallel.run.constants.get("DUREE"))
+    _mapped(parallel, exercise).expect_simultaneous(exercise.constants["DUREE"])
 
 
 def test_duree_dans_la_borne(parallel: Scenario, exercise: Exercise, measured: dict) -> None:
     """The call took about as many waves as ``Pool.map`` needs, not the sum of the tasks."""
-    measured.update(_mapped(parallel, exercise).expect_duration(parallel.run.constants.get("DUREE")))
+    measured.update(_mapped(parallel, exercise).expect_duration(exercise.constants["DUREE"]))
 
 
 # -- api and shutdown -------------------------------------------------------------------------

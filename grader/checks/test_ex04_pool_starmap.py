@@ -7,8 +7,8 @@ import pytest
 
 from grader import observe
 from grader.config import Exercise
-from grader.expectations import (MappedCall, expect_pool_closed, expect_process_pool_method,
-                                 expect_task_sleeps)
+from grader.expectations import (MappedCall, expect_course_constants, expect_pool_closed,
+                                 expect_process_pool_method, expect_task_sleeps)
 from grader.scenario import Scenario, expect_equal
 from grader.submission import ExerciseUnderTest, call
 from grader.verdicts import CheckFailed
@@ -39,9 +39,8 @@ def parallel(student: ExerciseUnderTest, exercise: Exercise, rng: random.Random)
     """``puissances`` on enough pairs to take several waves, after timing an empty Pool."""
     pairs = _pairs(rng, rng.randint(*exercise.bounds["taches"]))
     processes = exercise.bounds["processes"]
-    run = student.run([call("puissances", pairs, processes)], watch=[TASK], constants=["DUREE"],
-                      calibrate_pool=processes)
-    return Scenario(run, [pairs, processes], FILE)
+    return Scenario.timed(student, [call("puissances", pairs, processes)], [pairs, processes], FILE,
+                          watch=[TASK], constants=["DUREE"], calibrate_pool=processes)
 
 
 @pytest.fixture(scope="module")
@@ -59,11 +58,13 @@ def _mapped(parallel: Scenario, exercise: Exercise) -> MappedCall:
                       "pool.starmap(puissance, paires)", exercise.bounds)
 
 
-def test_puissance_resultat(direct: Scenario) -> None:
-    """``puissance(base, exposant)`` returns base ** exposant after sleeping ``DUREE``."""
+def test_puissance_resultat(direct: Scenario, exercise: Exercise) -> None:
+    """``puissance(base, exposant)`` returns base ** exposant after sleeping ``DUREE`` (as in the
+    course)."""
     for index, pair in enumerate(direct.inputs):
         expect_equal(direct.value(index, TASK), _powers([pair])[0], TASK, ", ".join(map(str, pair)))
-    expect_task_sleeps(direct.run, direct.step(0), TASK, direct.run.constants.get("DUREE"))
+    expect_course_constants(direct.run, exercise.constants)
+    expect_task_sleeps(direct.run, direct.step(0), TASK, exercise.constants["DUREE"])
 
 
 def test_puissances_resultat(parallel: Scenario) -> None:
@@ -90,12 +91,12 @@ def test_processus_demandes(parallel: Scenario, exercise: Exercise) -> None:
 
 def test_taches_simultanees(parallel: Scenario, exercise: Exercise) -> None:
     """Several powers were computed at the same moment, in several worker processes."""
-    _mapped(parallel, exercise).expect_simultaneous(parallel.run.constants.get("DUREE"))
+    _mapped(parallel, exercise).expect_simultaneous(exercise.constants["DUREE"])
 
 
 def test_duree_dans_la_borne(parallel: Scenario, exercise: Exercise, measured: dict) -> None:
     """The call took about as many waves as ``Pool.starmap`` needs, not the sum of the tasks."""
-    measured.update(_mapped(parallel, exercise).expect_duration(parallel.run.constants.get("DUREE")))
+    measured.update(_mapped(parallel, exercise).expect_duration(exercise.constants["DUREE"]))
 
 
 def test_pool_starmap_utilise(parallel: Scenario) -> None:

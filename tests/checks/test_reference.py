@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import SOLUTIONS, STUBS, grade
+from conftest import MACHINE_BOUND, SOLUTIONS, STUBS, course_maximum, grade
 
 
 @pytest.fixture(scope="module")
@@ -17,8 +17,16 @@ def stubs(tmp_path_factory):
 
 
 def test_solutions_get_full_marks(solutions, course_settings):
-    assert solutions.returncode == 0, solutions.stdout
-    assert solutions.report["score"] == solutions.report["max_score"] > 0
+    """Beside the suite's other workers: every check passes, or is pending because the grader's
+    calibration showed this machine busy (tests/checks/test_idle_verdicts.py requires every one to
+    pass on an idle machine); the maximum is the course's whatever was measured."""
+    not_passed = [(check["id"], check["status"], check.get("message_key"))
+                  for exercise in solutions.report["exercises"] for check in exercise["checks"]
+                  if check["status"] != "passed"]
+    assert all(status == "pending" and key in MACHINE_BOUND for _, status, key in not_passed), \
+        solutions.stdout
+    assert solutions.returncode == (3 if not_passed else 0), solutions.stdout
+    assert solutions.report["max_score"] == course_maximum() > 0
     graded = {exercise["id"]: {check["id"] for check in exercise["checks"]}
               for exercise in solutions.report["exercises"]}
     declared = {exercise_id: set(spec["checks"])
@@ -28,7 +36,10 @@ def test_solutions_get_full_marks(solutions, course_settings):
 
 def test_solutions_report_follows_the_contract(solutions):
     report = solutions.report
-    assert report["schema"] == 1 and report["submission"] == "solutions"
+    assert report["schema"] == 2 and report["submission"] == "solutions"
+    assert report["pending"] == [{"exercise": exercise["id"], "check": check["id"]}
+                                 for exercise in report["exercises"] for check in exercise["checks"]
+                                 if check["status"] == "pending"]
     for exercise in report["exercises"]:
         assert set(exercise) >= {"id", "title", "score", "max_score", "checks"}
         for check in exercise["checks"]:
@@ -39,7 +50,7 @@ def test_solutions_report_follows_the_contract(solutions):
 
 def test_stubs_score_zero_with_a_message_on_every_check(stubs):
     assert stubs.returncode == 1
-    assert stubs.report["score"] == 0 and stubs.report["max_score"] > 0
+    assert stubs.report["score"] == 0 and stubs.report["max_score"] == course_maximum()
     assert stubs.report["internal_errors"] == 0
     for exercise in stubs.report["exercises"]:
         for check in exercise["checks"]:

@@ -19,7 +19,7 @@ REAL = json.loads((HERE.parent / "page" / "interblocage.json").read_text(encodin
 DEADLOCK = REAL["exercises"][0]["checks"][0]  # ex06 pipeline_grand_n: a join before draining
 NO_SPEEDUP = REAL["exercises"][1]["checks"][0]  # ex09 acceleration: the machine shows none
 
-BUSY = ("skipped", "machine_trop_chargee", {"borne": 2.41, "demarrage": 0.35, "sequentiel": 2.6})
+BUSY = ("pending", "machine_trop_chargee", {"borne": 2.41, "demarrage": 0.35, "sequentiel": 2.6})
 DEADLOCKED = ("failed", "interblocage", DEADLOCK["facts"])
 LOST_UPDATES = ("failed", "increments_perdus", {"processus": 2, "n": 30000, "obtenu": 41873,
                                                  "attendu": 60000, "perdus": 18127})
@@ -33,7 +33,7 @@ def _todo(function: str) -> tuple:
 MISTAKES = {
     "complet": {
         "ex03_pool_map": {"duree_dans_la_borne": BUSY},
-        "ex09_cpu_bound": {"acceleration": ("skipped", "acceleration_impossible", NO_SPEEDUP["facts"])},
+        "ex09_cpu_bound": {"acceleration": ("pending", "acceleration_impossible", NO_SPEEDUP["facts"])},
     },
     "join_avant_vider": {
         "ex06_queue": {"pipeline_grand_n": DEADLOCKED,
@@ -98,11 +98,13 @@ def report(name: str, course: config.Course, texts: catalogue.Catalogue) -> dict
                          "score": round(sum(check["score"] for check in checks), 2),
                          "max_score": round(sum(check["max_score"] for check in checks), 2),
                          "checks": checks, "runs": []})
-    return {"schema": 1, "submission": name,
+    return {"schema": 2, "submission": name,
             "score": round(sum(section["score"] for section in sections), 2),
             "max_score": round(sum(section["max_score"] for section in sections), 2),
             "seed": REAL["seed"], "start_method": "spawn", "language": texts.language,
             "graded_at": REAL["graded_at"], "machine": REAL["machine"], "internal_errors": 0,
+            "pending": [{"exercise": section["id"], "check": check["id"]} for section in sections
+                        for check in section["checks"] if check["status"] == "pending"],
             "exercises": sections}
 
 
@@ -123,7 +125,7 @@ def _check(exercise_id: str, spec, verdict: tuple | None, texts: catalogue.Catal
     entry = {"id": spec.id, "title": texts.check_title(exercise_id, spec.id),
              "category": spec.category, "status": status,
              "score": spec.points if status == "passed" else 0.0,
-             "max_score": 0.0 if status == "skipped" else spec.points,
+             "max_score": spec.points,
              "message": message, "hint": hint, "duration_s": 0.2}
     if key:
         entry["message_key"] = key

@@ -16,6 +16,7 @@ from pathlib import Path
 from grader import (catalogue, cohort, config, gradescope, grading, page, process_tree, report,
                     terminal)
 from grader.catalogue import Catalogue
+from grader.exports import junit
 from grader.config import ConfigError, Course
 
 USAGE_ERROR = 2
@@ -57,6 +58,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="start method of the student's processes (default: course.yaml)")
     check.add_argument("--gradescope", type=Path, metavar="PATH",
                        help="write Gradescope's results.json here (the autograder calls this)")
+    check.add_argument("--junit", type=Path, metavar="PATH",
+                       help="write the report as JUnit XML here (CI test reports)")
     check.add_argument("--parent-pid", type=int, help=argparse.SUPPRESS)  # a cohort's: end with it
     _common(check)
     grade_all = commands.add_parser("cohort", help="grade a folder of submissions (one per student)")
@@ -117,6 +120,8 @@ def _check(arguments: argparse.Namespace) -> int:
         report.write_json(built, arguments.json)
     if arguments.gradescope:
         report.write_json(gradescope.results(built, texts), arguments.gradescope)
+    if arguments.junit:
+        junit.write(built, arguments.junit, texts)
     terminal.print_report(built, texts)
     if arguments.html:
         page.write(built, arguments.html, texts)

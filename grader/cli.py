@@ -16,7 +16,7 @@ from pathlib import Path
 from grader import (catalogue, cohort, config, gradescope, grading, page, process_tree, report,
                     terminal)
 from grader.catalogue import Catalogue
-from grader.exports import junit
+from grader.exports import classroom, junit
 from grader.config import ConfigError, Course
 
 USAGE_ERROR = 2
@@ -60,6 +60,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="write Gradescope's results.json here (the autograder calls this)")
     check.add_argument("--junit", type=Path, metavar="PATH",
                        help="write the report as JUnit XML here (CI test reports)")
+    check.add_argument("--github-classroom", action="store_true",
+                       help="set the step output GitHub Classroom's grading reporter reads")
     check.add_argument("--parent-pid", type=int, help=argparse.SUPPRESS)  # a cohort's: end with it
     _common(check)
     grade_all = commands.add_parser("cohort", help="grade a folder of submissions (one per student)")
@@ -123,6 +125,8 @@ def _check(arguments: argparse.Namespace) -> int:
     if arguments.junit:
         junit.write(built, arguments.junit, texts)
     terminal.print_report(built, texts)
+    if arguments.github_classroom:  # after the summary: printed last when not in GitHub Actions
+        classroom.publish(built, texts)
     if arguments.html:
         page.write(built, arguments.html, texts)
         print(f"\n{texts.word('html_report')} {arguments.html.resolve()}")

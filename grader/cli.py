@@ -17,6 +17,7 @@ from grader import (catalogue, cohort, config, gradescope, grading, page, proces
                     terminal)
 from grader.catalogue import Catalogue
 from grader.exports import classroom, junit
+from grader.exports import commands as platforms
 from grader.config import ConfigError, Course
 
 USAGE_ERROR = 2
@@ -29,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     if arguments.command is None:
         parser.print_help()
         return USAGE_ERROR
-    commands = {"check": _check, "cohort": _cohort, "merge": _merge}
+    commands = {"check": _check, "cohort": _cohort, "merge": _merge, "export": _export}
     try:
         return commands[arguments.command](arguments)
     except (ConfigError, grading.GradingError, ValueError) as error:
@@ -81,11 +82,17 @@ def _parser() -> argparse.ArgumentParser:
                            help="grade only the K-th of M slices of the students")
     grade_all.add_argument("--format", choices=["gradescope"], action="append", default=[],
                            help="also write Gradescope results.json files and autograder bundle")
+    platforms.add_arguments(grade_all)
     _common(grade_all)
     join = commands.add_parser("merge", help="join the --out folders of shards into one")
     join.add_argument("outs", type=Path, nargs="+", help="the shards' --out folders")
     join.add_argument("--out", type=Path, required=True, help="the merged folder")
+    platforms.add_arguments(join)
     _common(join)
+    export = commands.add_parser("export", help="a cohort's --out folder to Moodle or Canvas")
+    export.add_argument("out", type=Path, help="the --out folder of cohort or merge")
+    platforms.add_arguments(export)
+    _common(export)
     return parser
 
 
@@ -148,9 +155,11 @@ def _cohort(arguments: argparse.Namespace) -> int:
         start_method=arguments.start_method or course.start_method, language=texts.language,
         jobs=arguments.jobs, force=arguments.force, shard=arguments.shard,
         gradescope="gradescope" in arguments.format, course_file=arguments.course)
+    platforms.check(arguments)
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` ends the run as Ctrl-C does: cleanly
     rows = cohort.run(options, course, texts)
     print(f"{texts.text('cohort_run.written')} {options.out}")
+    platforms.run(arguments, options.out, texts)
     return _gradebook_status(rows)
 
 
@@ -164,7 +173,18 @@ def _merge(arguments: argparse.Namespace) -> int:
     rows = cohort.merge([out.resolve() for out in arguments.outs], arguments.out.resolve(),
                         course, texts)
     print(f"{texts.text('cohort_run.written')} {arguments.out.resolve()}")
+    platforms.run(arguments, arguments.out.resolve(), texts)
     return _gradebook_status(rows)
+
+
+def _export(arguments: argparse.Namespace) -> int:
+    texts = catalogue.load(arguments.lang)
+    if not (arguments.out / "students").is_dir():
+        print(f"mpgrade: {texts.text('cohort_run.not_an_out')}: {arguments.out}", file=sys.stderr)
+        return USAGE_ERROR
+    platforms.check(arguments)
+    platforms.run(arguments, arguments.out.resolve(), texts)
+    return 0
 
 
 def _settings(arguments: argparse.Namespace) -> tuple[Course, Catalogue]:

@@ -11,7 +11,12 @@ that machine: it is never shown as passed, scores 0 and keeps the ``max_score`` 
 """
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterator
+
+from grader.intake import MOODLE_NAME
 
 NOT_MEASURED = frozenset({"pending", "skipped"})  # schema 2, schema 1
 
@@ -31,3 +36,45 @@ def measured(check: dict) -> bool:
 def number(value: float) -> str:
     """A score as people write it: 7, 2.5 (no trailing ``.0``)."""
     return f"{round(value, 2):g}"
+
+
+@dataclass(frozen=True)
+class Graded:
+    """A student of a cohort's ``--out`` folder, as ``grader/cohort.py`` left them."""
+
+    id: str
+    name: str
+    source: Path  # the submission as found in SUBMISSIONS (a Moodle folder carries the number)
+    row: dict  # the gradebook row: status ok/error, reason, score, max_score, exercises
+    folder: Path  # students/<id>: report.json, rapport.html
+
+    @property
+    def graded(self) -> bool:
+        return self.row.get("status") == "ok" and self.row.get("score") is not None
+
+    @property
+    def report(self) -> dict | None:
+        try:
+            return json.loads((self.folder / "report.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    @property
+    def moodle_number(self) -> str | None:
+        """The participant number of a Moodle submission (``Nom_12345_assignsubmission_file``)."""
+        found = MOODLE_NAME.fullmatch(self.source.name)
+        return found["number"] if found else None
+
+
+def cohort(out: Path) -> list[Graded]:
+    """The students of ``out`` (a ``cohort`` or ``merge`` output folder), sorted by id."""
+    found = []
+    for entry_path in sorted((Path(out) / "students").glob("*/entry.json")):
+        try:
+            entry = json.loads(entry_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # a student still being graded: not done
+        row = entry["row"]
+        found.append(Graded(row["id"], row.get("name") or row["id"], Path(entry.get("source", "")),
+                            row, entry_path.parent))
+    return found

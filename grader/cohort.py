@@ -33,7 +33,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import grader
-from grader import dashboard, gradebook, gradescope, intake, page, report
+from grader import dashboard, gradebook, gradescope, intake, page, report, similarity
 from grader.catalogue import Catalogue
 from grader.config import Course
 from grader.cores import Cores
@@ -129,8 +129,11 @@ def finish(out: Path, rows: list[dict], exercises: list[str], course: Course,
     gradebook.write(rows, exercises, texts, out / "gradebook.csv")
     with_reports = [dict(row, report=_read_json(out / "students" / row["id"] / "report.json"))
                     for row in sorted(rows, key=lambda row: row["id"])]
+    files = similarity.cohort_files(out / ".work" / "intake", [row["id"] for row in rows], exercises)
+    similar = similarity.find(files, exercises, course.similarity) if files else None
     dashboard.write(with_reports, course, texts, out / "cohort.html",
-                    generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+                    generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                    similar=similar)
 
 
 def exercise_files(course: Course) -> list[str]:

@@ -68,6 +68,7 @@ class Course:
     start_method: str
     exercises: dict[str, Exercise]
     intake: IntakeLimits = field(default_factory=IntakeLimits)  # reading a cohort's submissions
+    similarity: "similarity.Settings | None" = None  # similar submissions (None: the defaults)
 
     def exercise(self, exercise_id: str) -> Exercise:
         return self.exercises[exercise_id]
@@ -94,7 +95,13 @@ def load(path: Path = COURSE_FILE) -> Course:
                   exercises={exercise_id: _exercise(exercise_id, spec, default_limit, default_limits,
                                                     place)
                              for exercise_id, spec in exercises.items()},
-                  intake=_intake(raw.get("intake"), f"{place}: intake"))
+                  intake=_intake(raw.get("intake"), f"{place}: intake"),
+                  similarity=_similarity(raw.get("similarity"), f"{place}: similarity"))
+
+
+def _similarity(raw: object, place: str) -> "similarity.Settings":
+    from grader import similarity  # it reads ConfigError from here
+    return similarity.Settings.read(raw, place)
 
 
 def _intake(raw: object, place: str) -> IntakeLimits:

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from grader import (catalogue, cohort, config, gradescope, grading, page, process_tree, report,
-                    terminal)
+                    terminal, visibility)
 from grader.catalogue import Catalogue
 from grader.exports import classroom, junit
 from grader.exports import commands as platforms
@@ -63,6 +63,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="write the report as JUnit XML here (CI test reports)")
     check.add_argument("--github-classroom", action="store_true",
                        help="set the step output GitHub Classroom's grading reporter reads")
+    check.add_argument("--publish", action="store_true",
+                       help="show the details of checks whose visibility is after_* (course.yaml)")
     check.add_argument("--parent-pid", type=int, help=argparse.SUPPRESS)  # a cohort's: end with it
     _common(check)
     grade_all = commands.add_parser("cohort", help="grade a folder of submissions (one per student)")
@@ -91,6 +93,8 @@ def _parser() -> argparse.ArgumentParser:
     _common(join)
     export = commands.add_parser("export", help="a cohort's --out folder to Moodle or Canvas")
     export.add_argument("out", type=Path, help="the --out folder of cohort or merge")
+    export.add_argument("--publish", action="store_true",
+                        help="rewrite the students' pages with the details of after_* checks")
     platforms.add_arguments(export)
     _common(export)
     return parser
@@ -123,12 +127,14 @@ def _check(arguments: argparse.Namespace) -> int:
     start_method = arguments.start_method or course.start_method
     request = grading.Request(folder.resolve(), exercises, seed, start_method, arguments.course)
     results = grading.run_checks(request, course)
-    built = report.build(results, course, exercises, texts, submission=folder.resolve(), seed=seed,
-                         start_method=start_method)
+    built = visibility.annotate(report.build(results, course, exercises, texts,
+                                             submission=folder.resolve(), seed=seed,
+                                             start_method=start_method), course)
+    if arguments.gradescope:  # whole: Gradescope hides each test by its visibility
+        report.write_json(gradescope.results(built, texts), arguments.gradescope)
+    built = visibility.for_students(built, texts, published=arguments.publish)
     if arguments.json:
         report.write_json(built, arguments.json)
-    if arguments.gradescope:
-        report.write_json(gradescope.results(built, texts), arguments.gradescope)
     if arguments.junit:
         junit.write(built, arguments.junit, texts)
     terminal.print_report(built, texts)
@@ -183,6 +189,8 @@ def _export(arguments: argparse.Namespace) -> int:
         print(f"mpgrade: {texts.text('cohort_run.not_an_out')}: {arguments.out}", file=sys.stderr)
         return USAGE_ERROR
     platforms.check(arguments)
+    if arguments.publish:
+        visibility.publish_pages(arguments.out, texts)
     platforms.run(arguments, arguments.out.resolve(), texts)
     return 0
 

@@ -33,7 +33,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import grader
-from grader import dashboard, gradebook, gradescope, intake, page, report, similarity
+from grader import dashboard, gradebook, gradescope, intake, page, report, similarity, visibility
 from grader.catalogue import Catalogue
 from grader.config import Course
 from grader.cores import Cores
@@ -228,7 +228,7 @@ class _Cohort:
         command = [sys.executable, "-m", "grader", "check", str(submission.folder),
                    "--json", str(json_path), "--seed", str(self.options.seed),
                    "--start-method", self.options.start_method, "--lang", self.options.language,
-                   "--parent-pid", str(os.getpid())]
+                   "--parent-pid", str(os.getpid()), "--publish"]  # the teacher's copy: whole
         command += [f"--exercise={exercise}" for exercise in exercises]
         if self.options.course_file:
             command.append(f"--course={self.options.course_file}")
@@ -255,7 +255,8 @@ class _Cohort:
             (folder / stale).unlink(missing_ok=True)
         if built:
             report.write_json(built, folder / "report.json")
-            page.write(built, folder / "rapport.html", self.texts)
+            page.write(visibility.for_students(built, self.texts), folder / "rapport.html",
+                       self.texts)
         if self.options.gradescope:
             results = (gradescope.results(built, self.texts) if row["status"] == "ok"
                        else gradescope.results_for_error(

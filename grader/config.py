@@ -33,6 +33,7 @@ class CheckSpec:
     id: str
     category: str
     points: float
+    visibility: str = "visible"  # of its details to students (grader/visibility.py)
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,9 @@ def _exercise(exercise_id: str, raw: dict, default_limit: float, default_limits:
     _expect(isinstance(cpu_bound, list) and all(name in functions for name in cpu_bound),
             f"{place}.cpu_bound", "must list functions of the exercise")
     return Exercise(id=exercise_id, functions=functions, bounds=bounds,
-                    checks={check_id: _check(check_id, spec, f"{place}.checks.{check_id}")
+                    checks={check_id: _check(check_id, spec, f"{place}.checks.{check_id}",
+                                             _visibility(raw.get("visibility"), "visible",
+                                                         f"{place}.visibility"))
                             for check_id, spec in checks.items()},
                     time_limit_s=_positive(raw.get("time_limit_s", default_limit),
                                            f"{place}.time_limit_s"),
@@ -169,7 +172,7 @@ def _exercise(exercise_id: str, raw: dict, default_limit: float, default_limits:
                                                               f"{place}.timing"))
 
 
-def _check(check_id: str, raw: dict, place: str) -> CheckSpec:
+def _check(check_id: str, raw: dict, place: str, visibility: str = "visible") -> CheckSpec:
     _expect(isinstance(raw, dict), place, "must be a mapping with category and points")
     category = raw.get("category")
     _expect(category in CATEGORIES, f"{place}.category",
@@ -177,7 +180,16 @@ def _check(check_id: str, raw: dict, place: str) -> CheckSpec:
     points = raw.get("points")
     _expect(isinstance(points, (int, float)) and not isinstance(points, bool) and points >= 0,
             f"{place}.points", f"must be a number ≥ 0, not {points!r}")
-    return CheckSpec(id=check_id, category=category, points=float(points))
+    return CheckSpec(id=check_id, category=category, points=float(points),
+                     visibility=_visibility(raw.get("visibility"), visibility,
+                                            f"{place}.visibility"))
+
+
+def _visibility(value: object, default: str, place: str) -> str:
+    from grader.visibility import VISIBILITIES
+    _expect(value is None or value in VISIBILITIES, place,
+            f"must be one of {', '.join(VISIBILITIES)}, not {value!r}")
+    return value or default
 
 
 def _flag(value: object, place: str) -> bool:

@@ -48,6 +48,7 @@ from grader import catalogue as catalogues
 from grader import config, report
 from grader.catalogue import Catalogue
 from grader.process_tree import kill_group
+from grader.visibility import stricter
 
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 OUTPUT_FORMAT = "text"
@@ -135,7 +136,9 @@ def _test(exercise: dict, position: int, check: dict, texts: Catalogue, visibili
             # a check this machine could not measure counts neither way: not shown as a failure
             "status": "passed" if check["status"] in ("passed", "skipped") else "failed",
             "output": _test_output(check, texts), "output_format": OUTPUT_FORMAT,
-            "tags": [check.get("category", ""), exercise["id"]], "visibility": visibility}
+            "tags": [check.get("category", ""), exercise["id"]],
+            # course.yaml's visibility of the check (in the report), unless the whole is stricter
+            "visibility": stricter(visibility, check.get("visibility", "visible"))}
 
 
 def _exercise_number(exercise_id: str) -> int:

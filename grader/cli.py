@@ -17,8 +17,10 @@ import sys
 from pathlib import Path
 
 from grader import (catalogue, cohort, config, gradescope, grading, page, process_tree, report,
-                    terminal)
+                    terminal, visibility)
 from grader.catalogue import Catalogue
+from grader.exports import classroom, junit
+from grader.exports import commands as platforms
 from grader.config import ConfigError, Course
 
 USAGE_ERROR = 2
@@ -31,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     if arguments.command is None:
         parser.print_help()
         return USAGE_ERROR
-    commands = {"check": _check, "cohort": _cohort, "merge": _merge}
+    commands = {"check": _check, "cohort": _cohort, "merge": _merge, "export": _export}
     try:
         return commands[arguments.command](arguments)
     except (ConfigError, grading.GradingError, ValueError) as error:
@@ -63,6 +65,12 @@ def _parser() -> argparse.ArgumentParser:
                        help="start method of the student's processes (default: course.yaml)")
     check.add_argument("--gradescope", type=Path, metavar="PATH",
                        help="write Gradescope's results.json here (the autograder calls this)")
+    check.add_argument("--junit", type=Path, metavar="PATH",
+                       help="write the report as JUnit XML here (CI test reports)")
+    check.add_argument("--github-classroom", action="store_true",
+                       help="set the step output GitHub Classroom's grading reporter reads")
+    check.add_argument("--publish", action="store_true",
+                       help="show the details of checks whose visibility is after_* (course.yaml)")
     check.add_argument("--parent-pid", type=int, help=argparse.SUPPRESS)  # a cohort's: end with it
     _common(check)
     grade_all = commands.add_parser("cohort", help="grade a folder of submissions (one per student)")
@@ -85,11 +93,19 @@ def _parser() -> argparse.ArgumentParser:
                            help="grade only the K-th of M slices of the students")
     grade_all.add_argument("--format", choices=["gradescope"], action="append", default=[],
                            help="also write Gradescope results.json files and autograder bundle")
+    platforms.add_arguments(grade_all)
     _common(grade_all)
     join = commands.add_parser("merge", help="join the --out folders of shards into one")
     join.add_argument("outs", type=Path, nargs="+", help="the shards' --out folders")
     join.add_argument("--out", type=Path, required=True, help="the merged folder")
+    platforms.add_arguments(join)
     _common(join)
+    export = commands.add_parser("export", help="a cohort's --out folder to Moodle or Canvas")
+    export.add_argument("out", type=Path, help="the --out folder of cohort or merge")
+    export.add_argument("--publish", action="store_true",
+                        help="rewrite the students' pages with the details of after_* checks")
+    platforms.add_arguments(export)
+    _common(export)
     return parser
 
 
@@ -124,13 +140,20 @@ def _check(arguments: argparse.Namespace) -> int:
     request = grading.Request(folder.resolve(), exercises, seed, start_method, arguments.course,
                               checks=tuple(arguments.check))
     results = grading.run_checks(request, course)
-    built = report.build(results, course, exercises, texts, submission=folder.resolve(), seed=seed,
-                         start_method=start_method, only=set(checks) or None)
+    built = visibility.annotate(report.build(results, course, exercises, texts,
+                                             submission=folder.resolve(), seed=seed,
+                                             start_method=start_method, only=set(checks) or None),
+                                course)
+    if arguments.gradescope:  # whole: Gradescope hides each test by its visibility
+        report.write_json(gradescope.results(built, texts), arguments.gradescope)
+    built = visibility.for_students(built, texts, published=arguments.publish)
     if arguments.json:
         report.write_json(built, arguments.json)
-    if arguments.gradescope:
-        report.write_json(gradescope.results(built, texts), arguments.gradescope)
+    if arguments.junit:
+        junit.write(built, arguments.junit, texts)
     terminal.print_report(built, texts)
+    if arguments.github_classroom:  # after the summary: printed last when not in GitHub Actions
+        classroom.publish(built, texts)
     if arguments.html:
         page.write(built, arguments.html, texts)
         print(f"\n{texts.word('html_report')} {arguments.html.resolve()}")
@@ -153,9 +176,11 @@ def _cohort(arguments: argparse.Namespace) -> int:
         jobs=arguments.jobs, force=arguments.force, shard=arguments.shard,
         gradescope="gradescope" in arguments.format, course_file=arguments.course,
         retry_pending=arguments.retry_pending)
+    platforms.check(arguments)
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` ends the run as Ctrl-C does: cleanly
     rows = cohort.run(options, course, texts)
     print(f"{texts.text('cohort_run.written')} {options.out}")
+    platforms.run(arguments, options.out, texts)
     return _gradebook_status(rows)
 
 
@@ -169,7 +194,20 @@ def _merge(arguments: argparse.Namespace) -> int:
     rows = cohort.merge([out.resolve() for out in arguments.outs], arguments.out.resolve(),
                         course, texts)
     print(f"{texts.text('cohort_run.written')} {arguments.out.resolve()}")
+    platforms.run(arguments, arguments.out.resolve(), texts)
     return _gradebook_status(rows)
+
+
+def _export(arguments: argparse.Namespace) -> int:
+    texts = catalogue.load(arguments.lang)
+    if not (arguments.out / "students").is_dir():
+        print(f"mpgrade: {texts.text('cohort_run.not_an_out')}: {arguments.out}", file=sys.stderr)
+        return USAGE_ERROR
+    platforms.check(arguments)
+    if arguments.publish:
+        visibility.publish_pages(arguments.out, texts)
+    platforms.run(arguments, arguments.out.resolve(), texts)
+    return 0
 
 
 def _settings(arguments: argparse.Namespace) -> tuple[Course, Catalogue]:

@@ -38,7 +38,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import grader
-from grader import dashboard, gradebook, gradescope, intake, page, report
+from grader import dashboard, gradebook, gradescope, intake, page, report, similarity, visibility
 from grader.catalogue import Catalogue
 from grader.config import Course
 from grader.cores import Cores
@@ -138,8 +138,11 @@ def finish(out: Path, rows: list[dict], exercises: list[str], course: Course,
     gradebook.write(rows, exercises, texts, out / "gradebook.csv")
     with_reports = [dict(row, report=_read_json(out / "students" / row["id"] / "report.json"))
                     for row in sorted(rows, key=lambda row: row["id"])]
+    files = similarity.cohort_files(out / ".work" / "intake", [row["id"] for row in rows], exercises)
+    similar = similarity.find(files, exercises, course.similarity) if files else None
     dashboard.write(with_reports, course, texts, out / "cohort.html",
-                    generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+                    generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                    similar=similar)
 
 
 def exercise_files(course: Course) -> list[str]:
@@ -270,7 +273,7 @@ class _Cohort:
         command = [sys.executable, "-m", "grader", "check", str(submission.folder),
                    "--json", str(json_path), "--seed", str(self.options.seed if seed is None else seed),
                    "--start-method", self.options.start_method, "--lang", self.options.language,
-                   "--parent-pid", str(os.getpid())]
+                   "--parent-pid", str(os.getpid()), "--publish"]  # the teacher's copy: whole
         command += [f"--exercise={exercise}" for exercise in exercises]
         command += [f"--check={check}" for check in checks]
         if self.options.course_file:
@@ -300,7 +303,8 @@ class _Cohort:
             (folder / stale).unlink(missing_ok=True)
         if built:
             report.write_json(built, folder / "report.json")
-            page.write(built, folder / "rapport.html", self.texts)
+            page.write(visibility.for_students(built, self.texts), folder / "rapport.html",
+                       self.texts)
         if self.options.gradescope:
             results = (gradescope.results(built, self.texts) if row["status"] in gradebook.GRADED
                        else gradescope.results_for_error(

@@ -33,6 +33,7 @@ class CheckSpec:
     id: str
     category: str
     points: float
+    visibility: str = "visible"  # of its details to students (grader/visibility.py)
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class Course:
     exercises: dict[str, Exercise]
     intake: IntakeLimits = field(default_factory=IntakeLimits)  # reading a cohort's submissions
     remeasure: Remeasure = field(default_factory=Remeasure)
+    similarity: "similarity.Settings | None" = None  # similar submissions (None: the defaults)
 
     def exercise(self, exercise_id: str) -> Exercise:
         return self.exercises[exercise_id]
@@ -107,7 +109,8 @@ def load(path: Path = COURSE_FILE) -> Course:
                                                     place)
                              for exercise_id, spec in exercises.items()},
                   intake=_intake(raw.get("intake"), f"{place}: intake"),
-                  remeasure=_remeasure(raw.get("remeasure"), f"{place}: remeasure"))
+                  remeasure=_remeasure(raw.get("remeasure"), f"{place}: remeasure"),
+                  similarity=_similarity(raw.get("similarity"), f"{place}: similarity"))
 
 
 def _remeasure(raw: object, place: str) -> Remeasure:
@@ -119,6 +122,11 @@ def _remeasure(raw: object, place: str) -> Remeasure:
     _expect(isinstance(attempts, int) and not isinstance(attempts, bool) and attempts >= 0,
             f"{place}.attempts", f"must be a whole number ≥ 0, not {attempts!r}")
     return Remeasure(attempts, _positive(raw.get("wait_s", Remeasure.wait_s), f"{place}.wait_s"))
+
+
+def _similarity(raw: object, place: str) -> "similarity.Settings":
+    from grader import similarity  # it reads ConfigError from here
+    return similarity.Settings.read(raw, place)
 
 
 def _intake(raw: object, place: str) -> IntakeLimits:
@@ -180,7 +188,9 @@ def _exercise(exercise_id: str, raw: dict, default_limit: float, default_limits:
     _expect(isinstance(cpu_bound, list) and all(name in functions for name in cpu_bound),
             f"{place}.cpu_bound", "must list functions of the exercise")
     return Exercise(id=exercise_id, functions=functions, bounds=bounds,
-                    checks={check_id: _check(check_id, spec, f"{place}.checks.{check_id}")
+                    checks={check_id: _check(check_id, spec, f"{place}.checks.{check_id}",
+                                             _visibility(raw.get("visibility"), "visible",
+                                                         f"{place}.visibility"))
                             for check_id, spec in checks.items()},
                     time_limit_s=_positive(raw.get("time_limit_s", default_limit),
                                            f"{place}.time_limit_s"),
@@ -189,7 +199,7 @@ def _exercise(exercise_id: str, raw: dict, default_limit: float, default_limits:
                     timing=_flag(raw.get("timing", False), f"{place}.timing"))
 
 
-def _check(check_id: str, raw: dict, place: str) -> CheckSpec:
+def _check(check_id: str, raw: dict, place: str, visibility: str = "visible") -> CheckSpec:
     _expect(isinstance(raw, dict), place, "must be a mapping with category and points")
     category = raw.get("category")
     _expect(category in CATEGORIES, f"{place}.category",
@@ -197,7 +207,16 @@ def _check(check_id: str, raw: dict, place: str) -> CheckSpec:
     points = raw.get("points")
     _expect(isinstance(points, (int, float)) and not isinstance(points, bool) and points >= 0,
             f"{place}.points", f"must be a number ≥ 0, not {points!r}")
-    return CheckSpec(id=check_id, category=category, points=float(points))
+    return CheckSpec(id=check_id, category=category, points=float(points),
+                     visibility=_visibility(raw.get("visibility"), visibility,
+                                            f"{place}.visibility"))
+
+
+def _visibility(value: object, default: str, place: str) -> str:
+    from grader.visibility import VISIBILITIES
+    _expect(value is None or value in VISIBILITIES, place,
+            f"must be one of {', '.join(VISIBILITIES)}, not {value!r}")
+    return value or default
 
 
 def _flag(value: object, place: str) -> bool:

@@ -27,7 +27,7 @@ from grader.catalogue import Catalogue
 from grader.config import CheckSpec, Course, Exercise
 from grader.report import NOT_MEASURED, write_text
 
-STYLES = ("page.css", "cohort.css")  # the student page's style, and the dashboard's own additions
+STYLES = ("page.css", "cohort.css", "similarity.css")  # the student page's style, and the dashboard's own additions
 STATUS_SYMBOLS = {"ok": "✔", "review": "?", "error": "!"}
 HISTOGRAM_BINS = 10  # of 10 % of the maximum each; full marks fall in the last one
 CONCEPT_MIN_SHARE = 10  # % of the students a check judged, and at least
@@ -132,7 +132,8 @@ class Histogram:
 # -- the page ------------------------------------------------------------------------------------
 
 
-def render(rows: list[dict], course: Course, texts: Catalogue, *, generated_at: str) -> str:
+def render(rows: list[dict], course: Course, texts: Catalogue, *, generated_at: str,
+           similar: list | None = None) -> str:
     """The dashboard of ``rows`` (one per student, sorted by id), in the language of ``texts``."""
     graded = [row for row in rows if row.get("status") in gradebook.GRADED]
     exercises = exercise_stats(rows, course, texts)
@@ -146,12 +147,15 @@ def render(rows: list[dict], course: Course, texts: Catalogue, *, generated_at: 
         c=labels(texts), t=texts.page, lang=texts.language, css=css, style_hash=page.style_hash(css),
         symbols=STATUS_SYMBOLS, check_symbols=page.STATUS_SYMBOLS, generated_at=_moment(generated_at),
         concept_min_share=CONCEPT_MIN_SHARE, reasons_per_check=REASONS_PER_CHECK, link=_link,
-        full_marks=_full_marks_in)
+        full_marks=_full_marks_in, similar=similar, s=texts.section("similarity"),
+        similarity_settings=course.similarity)
 
 
-def write(rows: list[dict], course: Course, texts: Catalogue, path: Path, *, generated_at: str) -> None:
-    """Write the dashboard whole or not at all (the teacher may open it while a run goes on)."""
-    write_text(render(rows, course, texts, generated_at=generated_at), path)
+def write(rows: list[dict], course: Course, texts: Catalogue, path: Path, *, generated_at: str,
+          similar: list | None = None) -> None:
+    """Write the dashboard whole or not at all (the teacher may open it while a run goes on);
+    ``similar``: the pairs of ``grader/similarity.py`` (None: not looked for)."""
+    write_text(render(rows, course, texts, generated_at=generated_at, similar=similar), path)
 
 
 def labels(texts: Catalogue) -> Callable[..., str]:

@@ -50,6 +50,7 @@ from grader import config, report
 from grader.report import NOT_MEASURED
 from grader.catalogue import Catalogue
 from grader.process_tree import kill_group
+from grader.visibility import stricter
 
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 OUTPUT_FORMAT = "text"
@@ -137,7 +138,9 @@ def _test(exercise: dict, position: int, check: dict, texts: Catalogue, visibili
             # a check that did not run, or could not be measured, is never shown as passed
             "status": "passed" if check["status"] == "passed" else "failed",
             "output": _test_output(check, texts), "output_format": OUTPUT_FORMAT,
-            "tags": [check.get("category", ""), exercise["id"]], "visibility": visibility}
+            "tags": [check.get("category", ""), exercise["id"]],
+            # course.yaml's visibility of the check (in the report), unless the whole is stricter
+            "visibility": stricter(visibility, check.get("visibility", "visible"))}
 
 
 def _exercise_number(exercise_id: str) -> int:

@@ -1,6 +1,6 @@
 """Canned reports for the exports' tests (no grading runs): the nine-exercise reports of
-``tests/data/cohort_reports`` as written (schema 1), and the same in schema 2, where a check that
-could not be measured is ``pending`` and keeps its ``max_score``."""
+``tests/data/cohort_reports`` as written (schema 2: a check that could not be measured is
+``pending`` and keeps its ``max_score``), and the same as schema 1 wrote them (``skipped``)."""
 from __future__ import annotations
 
 import copy
@@ -17,23 +17,19 @@ def report(name: str) -> dict:
     return json.loads((DATA / "cohort_reports" / f"{name}.json").read_text(encoding="utf-8"))
 
 
-def schema2(schema1: dict) -> dict:
-    """``schema1`` as the lead's schema 2 reports it: skipped -> pending with its course points
-    (taken from a solution's report, where the same check passed), max scores summed again."""
-    full = {(exercise["id"], check["id"]): check["max_score"]
-            for exercise in report("sans_join")["exercises"] for check in exercise["checks"]}
-    upgraded = copy.deepcopy(schema1)
-    upgraded["schema"] = 2
-    for exercise in upgraded["exercises"]:
+def schema1(schema2: dict) -> dict:
+    """``schema2`` as a report of schema 1 wrote it (an earlier run's, read by an export): a check
+    that could not be measured ``skipped`` with a max_score of 0, max scores summed again."""
+    older = copy.deepcopy(schema2)
+    older["schema"] = 1
+    older.pop("pending", None)
+    for exercise in older["exercises"]:
         for check in exercise["checks"]:
-            if check["status"] == "skipped":
-                check.update(status="pending", score=0.0,
-                             max_score=full[(exercise["id"], check["id"])] or 1.0)
+            if check["status"] == "pending":
+                check.update(status="skipped", score=0.0, max_score=0.0)
         exercise["max_score"] = sum(check["max_score"] for check in exercise["checks"])
-        exercise["score"] = sum(check["score"] for check in exercise["checks"])
-    upgraded["max_score"] = sum(exercise["max_score"] for exercise in upgraded["exercises"])
-    upgraded["score"] = sum(exercise["score"] for exercise in upgraded["exercises"])
-    return upgraded
+    older["max_score"] = sum(exercise["max_score"] for exercise in older["exercises"])
+    return older
 
 
 def make_out(out: Path, students: list[tuple[str, str, str, dict | None, str]]) -> Path:
@@ -62,7 +58,7 @@ def moodle_cohort(out: Path) -> Path:
         ("francois-d-aubigne-lenero_123457", "François D'Aubigné-Leñero",
          "François D'Aubigné-Leñero_123457_assignsubmission_file_", report("sans_join"), ""),
         ("zoe-nguyen_123458", "Zoé Nguyễn", "Zoé Nguyễn_123458_assignsubmission_file",
-         schema2(report("complet")), ""),
+         report("complet"), ""),
         ("jean-noel-o-brien_123460", "Jean-Noël O'Brien",
          "Jean-Noël O'Brien_123460_assignsubmission_file", None, "archive corrompue"),
         ("marc-lefevre_123999", "Marc Lefèvre", "Marc Lefèvre_123999_assignsubmission_file",

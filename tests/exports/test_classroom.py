@@ -13,7 +13,7 @@ import sys
 import pytest
 
 from conftest import ROOT, STUBS
-from exports_data import REPORTS, report, schema2
+from exports_data import REPORTS, report, schema1
 from grader import catalogue
 from grader.exports import classroom
 
@@ -39,7 +39,7 @@ def notify_classroom(results: list[dict]) -> tuple[float, float]:
 @pytest.mark.parametrize("name", [path.stem for path in REPORTS])
 @pytest.mark.parametrize("schema", [1, 2])
 def test_points_the_reporter_sends_are_the_reports(name, schema):
-    built = report(name) if schema == 1 else schema2(report(name))
+    built = schema1(report(name)) if schema == 1 else report(name)
     decoded = reporter_decode(classroom.encoded(built, catalogue.load("fr")))
     assert decoded["version"] == 1
     assert set(decoded) == {"version", "status", "max_score", "tests"}
@@ -61,7 +61,7 @@ def test_points_the_reporter_sends_are_the_reports(name, schema):
 
 
 def test_partial_credit_per_check_and_status_of_a_provisional_grade():
-    built = schema2(report("complet"))
+    built = report("complet")
     decoded = reporter_decode(classroom.encoded(built, catalogue.load("en")))
     assert decoded["status"] == "error"  # only pending checks short: provisional, run it again
     assert decoded["max_score"] == built["max_score"] > 100

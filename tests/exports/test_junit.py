@@ -8,7 +8,7 @@ import pytest
 import xmlschema
 from junitparser import Error, Failure, JUnitXml, Skipped
 
-from exports_data import HERE, REPORTS, report, schema2
+from exports_data import HERE, REPORTS, report, schema1
 from grader import catalogue
 from grader.exports import junit
 
@@ -24,13 +24,13 @@ def _written(built: dict, tmp_path, language: str = "fr"):
 @pytest.mark.parametrize("name", [path.stem for path in REPORTS])
 @pytest.mark.parametrize("schema", [1, 2])
 def test_valid_against_the_junit_schema(name, schema, tmp_path):
-    built = report(name) if schema == 1 else schema2(report(name))
+    built = schema1(report(name)) if schema == 1 else report(name)
     SCHEMA.validate(str(_written(built, tmp_path)))
 
 
 @pytest.mark.parametrize("schema", [1, 2])
 def test_read_back_one_testcase_per_check_with_its_verdict(schema, tmp_path):
-    built = report("complet") if schema == 1 else schema2(report("complet"))
+    built = schema1(report("complet")) if schema == 1 else report("complet")
     built["exercises"][5]["checks"][0].update(status="failed", message="M ù", hint="H <&>",
                                               score=0.0)
     built["exercises"][6]["checks"][0].update(status="error", message="Plantage", hint="",
@@ -57,7 +57,7 @@ def test_read_back_one_testcase_per_check_with_its_verdict(schema, tmp_path):
 
 
 def test_suite_properties_carry_the_report_scores_not_recomputed(tmp_path):
-    built = schema2(report("sequentiel"))
+    built = report("sequentiel")
     built["exercises"][2]["max_score"] = 99.0  # whatever the report says is what is shown
     xml = JUnitXml.fromfile(str(_written(built, tmp_path, "en")))
     suites = {suite.name: suite for suite in xml}

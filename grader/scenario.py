@@ -6,6 +6,8 @@ check; and they compare what came back with values computed here, in the grader'
 from __future__ import annotations
 
 import contextlib
+import os
+import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -48,14 +50,55 @@ class Scenario:
         return self.run.call(index)
 
 
+def count_to_ask(rng: random.Random, bounds: list[int], example: int) -> int:
+    """How many processes (workers, consumers) a run asks for: drawn in the course's range, never
+    the example value of the function's signature nor this machine's core count, so an answer
+    that ignores its parameter (a ``Pool(4)`` or a ``Pool()`` written in) always fails."""
+    low, high = bounds
+    allowed = [count for count in range(low, high + 1) if count not in (example, os.cpu_count())]
+    return rng.choice(allowed or list(range(low, high + 1)))
+
+
 def shorten(value: object, limit: int = SHOWN_CHARACTERS) -> str:
     text = value if isinstance(value, str) else repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def same_value(found: object, expected: object) -> bool:
+    """Equal, and of the same types all the way down: ``4.0`` is not the ``int`` 4 that the
+    contract returns, ``True`` is not 1, a tuple is not a list."""
+    if type(found) is not type(expected):
+        return False
+    if isinstance(expected, (list, tuple)):
+        return len(found) == len(expected) and all(map(same_value, found, expected))  # type: ignore[arg-type]
+    if isinstance(expected, dict):
+        return found.keys() == expected.keys() and all(  # type: ignore[attr-defined]
+            same_value(found[key], value) for key, value in expected.items())  # type: ignore[index]
+    return found == expected
+
+
+def _as_lists(value: object) -> object:
+    """``value`` with its tuples as lists: equal to the expected value but for types?"""
+    if isinstance(value, (list, tuple)):
+        return [_as_lists(item) for item in value]
+    return value
+
+
+def type_name(value: object) -> str:
+    """The type of ``value`` as a student reads it: ``list[int]``, ``tuple[int]``, ``float``."""
+    if isinstance(value, (list, tuple)):
+        inner = sorted({type(item).__name__ for item in value})
+        return f"{type(value).__name__}[{' | '.join(inner)}]" if inner else type(value).__name__
+    return type(value).__name__
+
+
 def expect_equal(found: object, expected: object, function: str, given: object) -> None:
-    """Fail with the input, the expected and the obtained value when they differ."""
-    if found != expected:  # a string is shown as it is: the arguments as the student would write them
+    """Fail with the input, the expected and the obtained value when they differ (in value or in
+    type: the values are shown with their types, e.g. ``[0, 4.0]`` against ``[0, 4]``)."""
+    if _as_lists(found) == _as_lists(expected) and not same_value(found, expected):  # 4.0, (1,)
+        raise CheckFailed("type_incorrect", fonction=function, entree=shorten(given),
+                          attendu_type=type_name(expected), obtenu_type=type_name(found))
+    if not same_value(found, expected):  # a string is shown as it is: the arguments as written
         raise CheckFailed("resultat_incorrect", fonction=function, entree=shorten(given),
                           attendu=shorten(expected), obtenu=shorten(found))
 

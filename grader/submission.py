@@ -147,6 +147,8 @@ def returned(run: Run, index: int, function: str, file_name: str) -> object:
         if error["type"] == "SystemExit":
             raise StudentCodeError("sortie_dans_fonction", code=error["message"], **facts)
         raise StudentCodeError("exception", **facts)
+    if step.type == "tuple" and isinstance(step.value, list):
+        return tuple(step.value)  # the harness sends JSON, which has no tuple: its type says it was
     return step.value
 
 

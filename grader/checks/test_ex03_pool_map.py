@@ -8,7 +8,7 @@ import pytest
 from grader.config import Exercise
 from grader.expectations import (MappedCall, expect_course_constants, expect_pool_closed,
                                  expect_process_pool_method, expect_task_sleeps)
-from grader.scenario import Scenario, expect_equal
+from grader.scenario import Scenario, count_to_ask, expect_equal
 from grader.submission import ExerciseUnderTest, call
 
 EXERCISE = "ex03_pool_map"
@@ -32,7 +32,7 @@ def sequential(student: ExerciseUnderTest, rng: random.Random) -> Scenario:
 def parallel(student: ExerciseUnderTest, exercise: Exercise, rng: random.Random) -> Scenario:
     """``carres_paralleles`` on enough numbers to take several waves, after timing an empty Pool."""
     count = rng.randint(*exercise.bounds["taches"])
-    processes = exercise.bounds["processes"]
+    processes = count_to_ask(rng, exercise.bounds["processes"], example=4)
     numbers = _numbers(rng, count)
     return Scenario.timed(student, [call("carres_paralleles", numbers, processes)],
                           [numbers, processes], FILE, watch=[TASK], constants=["DUREE"],

@@ -9,7 +9,7 @@ from grader import observe
 from grader.config import Exercise
 from grader.expectations import (MappedCall, expect_course_constants, expect_pool_closed,
                                  expect_process_pool_method, expect_task_sleeps)
-from grader.scenario import Scenario, expect_equal
+from grader.scenario import Scenario, count_to_ask, expect_equal
 from grader.submission import ExerciseUnderTest, call
 from grader.verdicts import CheckFailed
 
@@ -38,7 +38,7 @@ def direct(student: ExerciseUnderTest, rng: random.Random) -> Scenario:
 def parallel(student: ExerciseUnderTest, exercise: Exercise, rng: random.Random) -> Scenario:
     """``puissances`` on enough pairs to take several waves, after timing an empty Pool."""
     pairs = _pairs(rng, rng.randint(*exercise.bounds["taches"]))
-    processes = exercise.bounds["processes"]
+    processes = count_to_ask(rng, exercise.bounds["processes"], example=4)
     return Scenario.timed(student, [call("puissances", pairs, processes)], [pairs, processes], FILE,
                           watch=[TASK], constants=["DUREE"], calibrate_pool=processes)
 

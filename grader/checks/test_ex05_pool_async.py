@@ -15,7 +15,7 @@ from grader.config import Exercise
 from grader.expectations import (expect_course_constants, expect_pool_closed,
                                  expect_process_pool_method, expect_task_sleeps)
 from grader.harness import Run, Step
-from grader.scenario import Scenario, expect_equal
+from grader.scenario import Scenario, count_to_ask, expect_equal
 from grader.submission import ExerciseUnderTest, call
 from grader.verdicts import CannotMeasure, CheckFailed
 
@@ -49,18 +49,20 @@ def asynchronous(student: ExerciseUnderTest, exercise: Exercise, rng: random.Ran
     """``executer_async`` with a ``pendant_ce_temps``, after timing an empty Pool."""
     bounds = exercise.bounds
     durations = _durations(rng, bounds["taches_async"], *bounds["durees_async"])
-    calls = [call("executer_async", durations, bounds["processes"], pendant_ce_temps=MEANWHILE)]
-    return Scenario.timed(student, calls, [durations, bounds["processes"]], FILE, watch=[TASK],
-                          calibrate_pool=bounds["processes"])
+    processes = count_to_ask(rng, bounds["processes"], example=2)
+    calls = [call("executer_async", durations, processes, pendant_ce_temps=MEANWHILE)]
+    return Scenario.timed(student, calls, [durations, processes], FILE, watch=[TASK],
+                          calibrate_pool=processes)
 
 
 @pytest.fixture(scope="module")
-def squares(student: ExerciseUnderTest, rng: random.Random) -> Scenario:
+def squares(student: ExerciseUnderTest, exercise: Exercise, rng: random.Random) -> Scenario:
     """``carres_async`` with a ``pendant_ce_temps``."""
     numbers = [rng.randint(-30, 99) for _ in range(rng.randint(9, 14))]
-    run = student.run([call("carres_async", numbers, 4, pendant_ce_temps=MEANWHILE)],
+    processes = count_to_ask(rng, exercise.bounds["processes"], example=4)
+    run = student.run([call("carres_async", numbers, processes, pendant_ce_temps=MEANWHILE)],
                       watch=[SQUARE], constants=["DUREE"])
-    return Scenario(run, [numbers], FILE)
+    return Scenario(run, [numbers, processes], FILE)
 
 
 def _expect_meanwhile(run: Run, step: Step, task: str, submission: str) -> None:
@@ -124,7 +126,7 @@ def test_executer_async_soumet_tout(asynchronous: Scenario) -> None:
     """Every task is submitted with ``apply_async`` before the first result is awaited."""
     asynchronous.value(0, "executer_async")
     run, step = asynchronous.run, asynchronous.step(0)
-    expect_process_pool_method(run, step, "apply_async")
+    expect_process_pool_method(run, step, "apply_async", asynchronous.inputs[1])
     submitted = [op["t"] for op in observe.pool_operations(run, step) if op["op"] == "apply_async"]
     if len(submitted) != len(asynchronous.inputs[0]):
         raise CheckFailed("soumissions_manquantes", soumises=len(submitted),
@@ -187,7 +189,7 @@ def test_carres_async_resultat(squares: Scenario, exercise: Exercise) -> None:
 def test_carres_async_map_async(squares: Scenario) -> None:
     """``carres_async`` submits the whole list at once with ``Pool.map_async``."""
     squares.value(0, "carres_async")
-    expect_process_pool_method(squares.run, squares.step(0), "map_async")
+    expect_process_pool_method(squares.run, squares.step(0), "map_async", squares.inputs[1])
 
 
 def test_carres_async_pendant_ce_temps(squares: Scenario) -> None:

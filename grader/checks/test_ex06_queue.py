@@ -62,6 +62,22 @@ def consumer(student: ExerciseUnderTest, exercise: Exercise, rng: random.Random)
 
 
 @pytest.fixture(scope="module")
+def waiting_consumer(student: ExerciseUnderTest, exercise: Exercise, rng: random.Random) -> Scenario:
+    """``consommateur`` started on an empty queue, left waiting longer than any timeout a student
+    would write, then fed items — an empty one among them, which is not the sentinel."""
+    items = [f"donnée {rng.randint(0, 999)}" for _ in range(rng.randint(4, 10))]
+    items.insert(rng.randint(1, len(items) - 1), "")
+    bounds = exercise.bounds
+    calls = [call("@start", "c", CONSUMER, _queue("entree"), _queue("sortie")),
+             call("@alive", "c", bounds["patience_s"]),
+             call("@put", _queue("entree"), *items, None, MARKER),
+             call("@take", _queue("sortie"), len(items), bounds["attente_s"]),
+             call("@join", "c", bounds["arret_s"]),
+             call("@drain", _queue("sortie"), 0.3)]
+    return Scenario(student.run(calls, watch=[CONSUMER]), [items], FILE)
+
+
+@pytest.fixture(scope="module")
 def small_pipeline(student: ExerciseUnderTest, rng: random.Random) -> Scenario:
     count = rng.randint(10, 40)
     return Scenario(student.run([call("pipeline", count)], watch=[PRODUCER, CONSUMER]), [count], FILE)
@@ -117,8 +133,19 @@ def test_consommateur_seul(consumer: Scenario) -> None:
     expect_equal(received, _consumed(items), CONSUMER, shorten(items + [None]))
 
 
-def test_consommateur_s_arrete_a_la_sentinelle(consumer: Scenario, exercise: Exercise) -> None:
-    """``consommateur`` returns at the sentinel, by itself, and reads nothing placed after it."""
+def test_consommateur_s_arrete_a_la_sentinelle(consumer: Scenario, waiting_consumer: Scenario,
+                                               exercise: Exercise) -> None:
+    """``consommateur`` waits on an empty queue as long as it takes, returns at the sentinel only,
+    by itself, and reads nothing placed after it."""
+    waited = waiting_consumer.value(1, "@alive")
+    if not waited["alive"]:
+        raise CheckFailed("consommateur_n_attend_pas", attente=exercise.bounds["patience_s"],
+                          code=waited["exitcode"])
+    items = waiting_consumer.inputs[0]
+    received = waiting_consumer.value(3, "@take") + waiting_consumer.value(5, "@drain")
+    if len(received) < len(items) and received == _consumed(items[:len(received)]):
+        raise CheckFailed("consommateur_s_arrete_trop_tot", element=repr(items[len(received)]),
+                          traites=len(received), total=len(items))
     ended = consumer.value(3, "@join")
     if ended["alive"]:
         raise CheckFailed("consommateur_ne_s_arrete_pas", attente=exercise.bounds["arret_s"])

@@ -13,7 +13,7 @@ import pytest
 from grader import observe
 from grader.config import Exercise
 from grader.expectations import expect_children_joined
-from grader.scenario import Scenario, expect_equal
+from grader.scenario import Scenario, count_to_ask, expect_equal
 from grader.submission import ExerciseUnderTest, call
 from grader.verdicts import CheckFailed
 
@@ -37,7 +37,7 @@ def increments(student: ExerciseUnderTest, exercise: Exercise, rng: random.Rando
 
 @pytest.fixture(scope="module")
 def counter(student: ExerciseUnderTest, rng: random.Random) -> Scenario:
-    processes, times = rng.randint(2, 5), rng.randint(500, 3000)
+    processes, times = count_to_ask(rng, [2, 5], example=4), rng.randint(500, 3000)
     return Scenario(student.run([call("compteur_partage", processes, times)], watch=[INCREMENT]),
                     [processes, times], FILE)
 
@@ -45,7 +45,7 @@ def counter(student: ExerciseUnderTest, rng: random.Random) -> Scenario:
 @pytest.fixture(scope="module")
 def array(student: ExerciseUnderTest, rng: random.Random) -> Scenario:
     """A size that the number of processes does not divide: the last slice is not like the others."""
-    processes = rng.randint(3, 5)
+    processes = count_to_ask(rng, [3, 6], example=4)
     size = rng.choice([size for size in range(11, 60) if size % processes])
     return Scenario(student.run([call("tableau_partage", size, processes)], watch=[FILL]),
                     [size, processes], FILE)

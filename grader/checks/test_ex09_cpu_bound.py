@@ -16,7 +16,7 @@ from grader import observe
 from grader.calibration import cpu_speedup
 from grader.config import Exercise
 from grader.expectations import expect_pool_closed
-from grader.scenario import Scenario, expect_equal
+from grader.scenario import Scenario, count_to_ask, expect_equal
 from grader.submission import ExerciseUnderTest, call
 from grader.verdicts import CannotMeasure, CheckFailed
 
@@ -37,7 +37,7 @@ def versions(student: ExerciseUnderTest, exercise: Exercise, rng: random.Random)
     """The grader's calibration, then the three versions on the same random tasks."""
     bounds = exercise.bounds
     sizes = [rng.randint(*bounds["taille_tache"]) for _ in range(bounds["taches"])]
-    workers = bounds["workers"]
+    workers = count_to_ask(rng, bounds["workers"], example=2)
     # Calibrated before and after: the machine may get busier while the student's versions run.
     # Threads and processes are timed again in later rounds: a burst of load that slows one round
     # does not decide the speed-up (the fastest round of each is compared).
@@ -84,7 +84,11 @@ def test_avec_processus_processus(versions: Scenario) -> None:
     run, step = versions.run, _step_of(versions, "avec_processus")
     tasks = observe.tasks(run, TASK, step)
     pids = {task.pid for task in tasks}
-    if run.harness_pid in pids or not 2 <= len(pids) <= workers:
+    pools = [op for op in observe.pool_operations(run, step) if op["op"] == "create"]
+    if any(pool["processes"] != workers for pool in pools):
+        raise CheckFailed("pool_taille", demandes=workers, obtenus=pools[0]["processes"])
+    started = {event["child"] for event in observe.started(run, step)}
+    if run.harness_pid in pids or not 2 <= len(pids) <= workers or len(started) > workers:
         raise CheckFailed("nombre_de_processus", fonction=TASK, attendus=workers,
                           obtenus=len(pids - {run.harness_pid}), dans_appelant=run.harness_pid in pids)
     if observe.max_in_flight(tasks) < 2:

@@ -40,7 +40,8 @@ def test_import_sans_effet(student: ExerciseUnderTest) -> None:
 
 
 def test_script_sous_spawn(student: ExerciseUnderTest) -> None:
-    """``python exNN.py`` runs to the end under the spawn start method and exits with code 0."""
+    """``python exNN.py`` runs its demonstration to the end under the spawn start method (it starts
+    processes, as every exercise's demonstration does) and exits with code 0."""
     run = student.script_run
     fatal = run.fatal()
     if fatal:
@@ -52,3 +53,6 @@ def test_script_sous_spawn(student: ExerciseUnderTest) -> None:
         output = last_output(run)
         key = "script_a_faire" if "NotImplementedError" in output else "script_echoue"
         raise CheckFailed(key, code=run.returncode, fichier=student.file_name, details=output)
+    if not run.events_of("start"):  # the guard's block never ran: misspelt, empty, main() not called
+        raise CheckFailed("script_sans_demonstration", fichier=student.file_name,
+                          details=last_output(run))

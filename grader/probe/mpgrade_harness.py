@@ -14,9 +14,12 @@ import multiprocessing.connection
 import multiprocessing.sharedctypes
 import os
 import sys
+import time
 import traceback
 
 import mpgrade_probe
+
+_sleep = time.sleep  # bound before the student's module is imported
 
 # Bound before the student's module is imported: code that replaces os.getpid or os.times (to
 # fool the grader) must not break the harness's own bookkeeping.
@@ -101,8 +104,8 @@ class SharedObjects:
     ``{"$array": [name, typecode, size]}``, ``{"$pipe": [name, 0 or 1]}`` and
     ``{"$callback": name}`` stand for a ``Queue``, ``Value``, ``Array``, one end of a ``Pipe``, or a
     function that only records when it is called. Functions named ``@…`` are the harness's own
-    tools (``@start``, ``@join``, ``@put``, ``@take``, ``@drain``, ``@value``, ``@dialogue``,
-    ``@together``), the others the student's.
+    tools (``@start``, ``@alive``, ``@join``, ``@put``, ``@take``, ``@drain``, ``@value``,
+    ``@dialogue``, ``@together``), the others the student's.
     """
 
     def __init__(self, module):
@@ -162,6 +165,13 @@ class SharedObjects:
             process.join()
         return {"exitcode": None if alive else process.exitcode, "alive": alive, "pid": process.pid,
                 "waited_s": waited}
+
+    def tool_alive(self, handle, after_s):
+        """After ``after_s`` seconds, whether the process still runs (it may be waiting), and how
+        it ended otherwise."""
+        _sleep(after_s)
+        process = self.processes[handle]
+        return {"alive": process.is_alive(), "exitcode": process.exitcode}
 
     def tool_put(self, queue, *items):
         for item in items:

@@ -123,7 +123,8 @@ def test_executer_async_resultat(asynchronous: Scenario) -> None:
 
 
 def test_executer_async_soumet_tout(asynchronous: Scenario) -> None:
-    """Every task is submitted with ``apply_async`` before the first result is awaited."""
+    """Every task is submitted with ``apply_async`` before the first result is awaited or looked
+    at (``get``, ``wait``, ``ready``)."""
     asynchronous.value(0, "executer_async")
     run, step = asynchronous.run, asynchronous.step(0)
     expect_process_pool_method(run, step, "apply_async", asynchronous.inputs[1])
@@ -131,11 +132,13 @@ def test_executer_async_soumet_tout(asynchronous: Scenario) -> None:
     if len(submitted) != len(asynchronous.inputs[0]):
         raise CheckFailed("soumissions_manquantes", soumises=len(submitted),
                           taches=len(asynchronous.inputs[0]))
-    waits = [event["t0"] for event in run.events_of("get")
+    waits = [event for event in run.events_of("get")
              if observe.is_within(event, step) and observe.is_student(event)]
-    if waits and min(waits) < max(submitted):
-        early = sum(1 for moment in submitted if moment > min(waits))
-        raise CheckFailed("get_trop_tot", apres=early, taches=len(submitted))
+    first = min(waits, key=lambda event: event["t0"], default=None)
+    if first is not None and first["t0"] < max(submitted):
+        early = sum(1 for moment in submitted if moment > first["t0"])
+        raise CheckFailed("get_trop_tot", apres=early, taches=len(submitted),
+                          methode=first.get("op", "get"))
 
 
 def test_executer_async_pendant_ce_temps(asynchronous: Scenario) -> None:
@@ -187,9 +190,17 @@ def test_carres_async_resultat(squares: Scenario, exercise: Exercise) -> None:
 
 
 def test_carres_async_map_async(squares: Scenario) -> None:
-    """``carres_async`` submits the whole list at once with ``Pool.map_async``."""
+    """``carres_async`` submits the whole list at once with ``Pool.map_async``, whose squares then
+    run in several workers at the same time (not one chunk of them all)."""
     squares.value(0, "carres_async")
-    expect_process_pool_method(squares.run, squares.step(0), "map_async", squares.inputs[1])
+    run, step = squares.run, squares.step(0)
+    expect_process_pool_method(run, step, "map_async", squares.inputs[1])
+    tasks = observe.tasks(run, SQUARE, step)
+    in_flight, workers = observe.max_in_flight(tasks), observe.worker_pids(tasks, run.harness_pid)
+    if in_flight < 2 or len(workers) < 2:
+        raise CheckFailed("pas_simultane", en_vol=in_flight, workers=len(workers), minimum=2,
+                          taches=len(squares.inputs[0]), fonction=SQUARE,
+                          appel="pool.map_async(carre, nombres)")
 
 
 def test_carres_async_pendant_ce_temps(squares: Scenario) -> None:

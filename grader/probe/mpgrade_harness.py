@@ -105,7 +105,7 @@ class SharedObjects:
     ``{"$callback": name}`` stand for a ``Queue``, ``Value``, ``Array``, one end of a ``Pipe``, or a
     function that only records when it is called. Functions named ``@…`` are the harness's own
     tools (``@start``, ``@alive``, ``@join``, ``@put``, ``@take``, ``@drain``, ``@value``,
-    ``@dialogue``, ``@together``), the others the student's.
+    ``@dialogue``, ``@together``, ``@race``), the others the student's.
     """
 
     def __init__(self, module):
@@ -232,6 +232,20 @@ class SharedObjects:
         in_pool = mpgrade_probe.now() - started
         return {"sequential_s": sequential, "pool_s": in_pool, "speedup": sequential / in_pool}
 
+    def tool_race(self, count, counter, times):
+        """The grader's own unlocked increments in ``count`` processes released at once on
+        ``counter``, as ``@together`` runs the student's: the value it ends with (below
+        ``count × times``: a race was possible on this machine at this moment)."""
+        barrier = multiprocessing.Barrier(count)
+        processes = [multiprocessing.Process(target=_unlocked_increments,
+                                             args=(barrier, counter, times))
+                     for _ in range(count)]
+        for process in processes:
+            process.start()
+        for process in processes:
+            process.join()
+        return counter.value
+
     def tool_together(self, function, count, *args):
         """Run the student's ``function(*args)`` in ``count`` processes released at once by a
         barrier, so that their accesses really overlap; their exit codes."""
@@ -257,6 +271,13 @@ def _cpu_loop(n):
 def _after_barrier(barrier, module_name, function, args):
     barrier.wait()
     getattr(importlib.import_module(module_name), function)(*args)
+
+
+def _unlocked_increments(barrier, counter, times):
+    """The grader's control: ``+= 1`` with no lock, the race the student's lock must prevent."""
+    barrier.wait()
+    for _ in range(times):
+        counter.value += 1
 
 
 class _Callback:

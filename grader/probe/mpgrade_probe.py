@@ -10,6 +10,8 @@ Each process appends JSON lines to ``<obs_dir>/<pid>.jsonl``:
   by its parent (``child``, ``caller`` = module that called, ``exitcode`` after a join);
 - ``boot`` / ``exit``: a child process began and finished its target (``exitcode``);
 - ``pool``: a ``Pool`` method was called by the student's code (``op``, ``cls``, ``processes``);
+- ``get``: the student's code waited for or looked at an ``AsyncResult`` (``op``: ``get``,
+  ``wait``, ``ready`` or ``successful``; ``t0`` when it began, ``t`` when it returned);
 - ``fatal``: something the grader must stop at once (a process started while the module was being
   imported: the missing ``__main__`` guard).
 
@@ -180,7 +182,8 @@ def _instrument_multiprocessing():
                  "apply", "apply_async", "close", "terminate", "join", "__exit__"):
         setattr(pool_class, name, _wrap_pool_method(name, getattr(pool_class, name)))
     result_class = multiprocessing.pool.ApplyResult  # MapResult inherits it
-    result_class.get = _wrap_result_get(result_class.get)
+    for name in ("get", "wait", "ready", "successful"):
+        setattr(result_class, name, _wrap_result_wait(getattr(result_class, name)))
 
 
 def _starting_during_import(process):
@@ -275,18 +278,25 @@ def _wrap_pool_method(name, method):
     return wrapper
 
 
-def _wrap_result_get(get):
-    """Record when the student's code waits for an asynchronous result (``AsyncResult.get``)."""
+def _wrap_result_wait(method):
+    """Record when the student's code waits for, or looks at, an asynchronous result
+    (``AsyncResult.get``, ``wait``, ``ready``, ``successful``): the outermost call only (``get``
+    waits through ``wait``), as a ``get`` event with the method's name in ``op``."""
 
-    @functools.wraps(get)
+    @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
+        if getattr(_local, "in_result", False):
+            return method(self, *args, **kwargs)
         caller = _caller_module()
         t0 = now()
+        _local.in_result = True
         try:
-            return get(self, *args, **kwargs)
+            return method(self, *args, **kwargs)
         finally:
+            _local.in_result = False
             if getattr(_local, "pool_depth", 0) == 0:
-                record("get", t0=t0, t=now(), caller=caller, cls=type(self).__name__)
+                record("get", op=method.__name__, t0=t0, t=now(), caller=caller,
+                       cls=type(self).__name__)
 
     return wrapper
 

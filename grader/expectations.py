@@ -93,6 +93,14 @@ def map_bound(plan: MapPlan, task_time: float, startup_s: float, bounds: dict) -
     return plan.waves * task_time + bounds["demarrage_facteur"] * startup_s + bounds["marge_s"]
 
 
+def async_bound(durations: list[float], processes: int, startup_s: float, bounds: dict) -> float:
+    """The longest tasks of ``durations`` submitted at once to ``processes`` workers may take: any
+    order of them ends within their sum / processes + the longest one (with a tolerance), plus the
+    start-up of a pool measured by the grader just before (with an allowance), and a margin."""
+    return ((sum(durations) / processes + max(durations)) * (1 + bounds["duree_tolerance"])
+            + bounds["demarrage_facteur"] * startup_s + bounds["marge_s"])
+
+
 @dataclass
 class MappedCall:
     """A call that should spread ``count`` tasks of ``task`` over a pool of ``processes`` workers

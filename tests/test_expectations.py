@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from grader import config
-from grader.expectations import MappedCall
+from grader.expectations import MappedCall, async_bound
 from grader.harness import Run, Step
 from grader.verdicts import CannotMeasure, CheckFailed
 
@@ -96,3 +96,20 @@ def test_a_loose_bound_leaves_pending_a_call_it_cannot_decide():
     with pytest.raises(CannotMeasure) as raised:
         call.expect_duration(DUREE)
     assert raised.value.key == "machine_trop_chargee"
+
+
+@pytest.mark.parametrize("startup_s", MEASURED_START_UPS)
+@pytest.mark.parametrize("processes", [3, 4, 5])
+def test_the_async_bound_holds_a_parallel_run_and_excludes_a_sequential_one(startup_s, processes):
+    """ex05's bound over the start-ups a loaded machine shows: tasks spread over the workers in the
+    worst order stay within it; the tasks one after another exceed it while it stays under 80 % of
+    their sum (beyond, the check cannot decide and is pending)."""
+    bounds = config.load().exercise("ex05_pool_async").bounds
+    durations = [0.3, 0.28, 0.25, 0.22, 0.2, 0.18, 0.17, 0.15, 0.13, 0.12, 0.11, 0.1]
+    bound = async_bound(durations, processes, startup_s, bounds)
+    workers = [0.0] * processes
+    for duration in sorted(durations):  # longest last: the worst ending a pool can give
+        workers[workers.index(min(workers))] += duration
+    assert startup_s + max(workers) <= bound
+    if bound < bounds["part_sequentielle_max"] * sum(durations):
+        assert startup_s + sum(durations) > bound

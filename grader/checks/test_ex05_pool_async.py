@@ -12,7 +12,7 @@ import pytest
 from grader import observe
 from grader.calibration import pool_startup_s
 from grader.config import Exercise
-from grader.expectations import (expect_course_constants, expect_pool_closed,
+from grader.expectations import (async_bound, expect_course_constants, expect_pool_closed,
                                  expect_process_pool_method, expect_task_sleeps)
 from grader.harness import Run, Step
 from grader.scenario import Scenario, count_to_ask, expect_equal
@@ -161,9 +161,7 @@ def test_executer_async_simultane(asynchronous: Scenario, exercise: Exercise,
                           taches=len(durations), fonction=TASK, appel="pool.apply_async(tache, (duree,))")
     bounds = exercise.bounds
     startup = pool_startup_s(run)
-    # Any order of the tasks on `processes` workers ends within sum/processes + the longest one.
-    bound = (sum(durations) / processes + max(durations)) * (1 + bounds["duree_tolerance"]) \
-        + bounds["demarrage_facteur"] * startup + bounds["marge_s"]
+    bound = async_bound(durations, processes, startup, bounds)
     facts = dict(mesure=round(step.duration, 2), borne=round(bound, 2),
                  sequentiel=round(sum(durations), 2), demarrage=round(startup, 3), taches=len(durations))
     measured.update(facts)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+import jsonschema
 import psutil
 import pytest
 import yaml
@@ -22,6 +23,7 @@ STUBS = ROOT / "exercises"
 BAD = Path(__file__).parent / "bad"
 DATA = Path(__file__).parent / "data"
 COURSE = ROOT / "grader" / "course.yaml"
+REPORT_SCHEMA = json.loads((ROOT / "docs" / "report.schema.json").read_text(encoding="utf-8"))
 HOGS = 2
 # Pending verdicts that say "this machine cannot measure it now" (from the grader's calibration):
 # allowed on a timing check of a busy machine, never a verdict.
@@ -65,7 +67,14 @@ def grade(folder: Path, *exercises: str, seed: int = 1, start_method: str | None
         command.append(f"--course={course}")
     finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
     report = json.loads(json_path.read_text(encoding="utf-8")) if json_path.exists() else {}
+    if report:
+        validate_report(report)
     return Graded(report, finished.returncode, finished.stdout, finished.stderr)
+
+
+def validate_report(report: dict) -> None:
+    """The report follows its contract, docs/report.schema.json (raises ValidationError)."""
+    jsonschema.validate(report, REPORT_SCHEMA)
 
 
 EXPECTATIONS = yaml.safe_load((BAD / "expectations.yaml").read_text(encoding="utf-8"))

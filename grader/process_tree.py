@@ -300,15 +300,9 @@ class Tree:
         return self.breach
 
     def alive(self) -> list[psutil.Process]:
-        """The remembered processes still running (zombies are dead: they only await their parent)."""
-        running = []
-        for process in self.processes.values():
-            try:
-                if process.is_running() and process.status() != psutil.STATUS_ZOMBIE:
-                    running.append(process)
-            except psutil.Error:
-                pass
-        return running
+        """The remembered processes still running: any of whose threads runs (a zombie leader
+        whose other threads run is alive; a zombie with none only awaits its parent)."""
+        return [process for process in self.processes.values() if _running(process)]
 
     def request_stacks(self) -> None:
         """Ask every process to write where each of its threads is (the probe answers SIGUSR1)."""
@@ -330,14 +324,11 @@ class Tree:
                 pass
         for _ in range(KILL_ROUNDS):
             self.look()
-            running = self.alive()
-            if not running:
+            # Every process ever seen, whatever its state: a leader that looks like a zombie may
+            # still have threads running, and SIGKILL to its pid ends them all.
+            _kill_all(self.processes.values())
+            if not self.alive():
                 break
-            for process in running:
-                try:
-                    process.kill()  # psutil checks the start time: a reused pid is never hit
-                except psutil.Error:
-                    pass
             time.sleep(KILL_PAUSE_S)
         self.witness.ended = time.monotonic()
         try:  # through Popen, which keeps the return code (psutil would reap it first)
@@ -412,12 +403,8 @@ class Leftovers:
                 children = []
             found = children + [below for child in children for below in _descendants(child)]
             running = [process for process in found if _running(process)]
-            for process in running:
-                try:
-                    process.kill()
-                    ended.append(process.pid)
-                except psutil.Error:
-                    pass
+            ended += [process.pid for process in running]
+            _kill_all(found)  # whatever their state: a zombie leader's threads may run on
             # A child hands its own children to this subreaper only once it has fully exited: reap
             # it, or they would go to init after this process has gone, alive and unseen.
             gone, _ = psutil.wait_procs(children, timeout=REAP_TIMEOUT_S)
@@ -436,10 +423,41 @@ def _descendants(process: psutil.Process) -> list[psutil.Process]:
         return []
 
 
+def _kill_all(processes) -> None:
+    for process in processes:
+        try:
+            process.kill()  # psutil checks the start time: a reused pid is never hit
+        except psutil.Error:
+            pass
+
+
 def _running(process: psutil.Process | None) -> bool:
+    """Whether any thread of ``process`` runs. A process is dead only when none does: a leader
+    whose main thread exited shows as a zombie while its other threads run on (Linux lists them in
+    ``/proc/<pid>/task``)."""
     if process is None:
         return True  # not looked at yet: the harness has just been started
     try:
-        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+        if not process.is_running():
+            return False
+        if process.status() != psutil.STATUS_ZOMBIE:
+            return True
     except psutil.Error:
         return False
+    return LINUX and _threads_running(process.pid)
+
+
+def _threads_running(pid: int) -> bool:
+    """Linux: whether a thread of ``pid`` is in another state than zombie or dead."""
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return False
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/stat", "rb") as stat:
+                if stat.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X"):
+                    return True
+        except (OSError, IndexError):
+            continue
+    return False

@@ -117,11 +117,57 @@ def make_submission(folder: Path, files: dict[str, Path]) -> Path:
 TOKEN_VARIABLE = "GRADER_TEST_TOKEN"
 
 
+def live_threads(pid: int) -> int:
+    """How many threads of ``pid`` still run: a process is dead only when none does. A leader whose
+    main thread exited while another thread runs shows as a zombie, yet its other threads run on
+    (``/proc/<pid>/task``). Elsewhere than Linux: 1 unless psutil says zombie."""
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except FileNotFoundError:
+        return 0
+    except OSError:
+        try:
+            return 0 if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE else 1
+        except psutil.Error:
+            return 0
+    running = 0
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/stat", "rb") as stat:
+                state = stat.read().rsplit(b")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        running += state not in (b"Z", b"X")
+    return running
+
+
+def _environments(process: psutil.Process) -> list[dict]:
+    """The environment of ``process``, and of each of its threads (a zombie leader's own is gone)."""
+    found = []
+    try:
+        found.append(process.environ())
+    except psutil.Error:
+        pass
+    try:
+        tasks = os.listdir(f"/proc/{process.pid}/task")
+    except OSError:
+        return found
+    for task in tasks:
+        try:
+            with open(f"/proc/{process.pid}/task/{task}/environ", "rb") as environ:
+                pairs = environ.read().decode(errors="replace").split("\0")
+        except OSError:
+            continue
+        found.append(dict(pair.split("=", 1) for pair in pairs if "=" in pair))
+    return found
+
+
 @pytest.fixture
 def tracked_processes(monkeypatch):
     """Marks every process started from now on (the environment is inherited down the whole
-    tree) and returns a function that lists those still alive. A process that replaced its
-    environment (a daemon of tests/hostile/) is found by the token in its command line."""
+    tree) and returns a function that lists those still alive: any of whose threads runs, whatever
+    the state of its main thread. A process that replaced its environment (a daemon of
+    tests/hostile/) is found by the token in its command line."""
     token = uuid.uuid4().hex
     monkeypatch.setenv(TOKEN_VARIABLE, token)
 
@@ -129,8 +175,11 @@ def tracked_processes(monkeypatch):
         found = set()
         for process in psutil.process_iter():
             try:
-                marked = process.environ().get(TOKEN_VARIABLE) == token or token in process.cmdline()
-                if process.pid != os.getpid() and marked and process.status() != psutil.STATUS_ZOMBIE:
+                if process.pid == os.getpid() or not live_threads(process.pid):
+                    continue
+                marked = (any(environ.get(TOKEN_VARIABLE) == token for environ in _environments(process))
+                          or token in process.cmdline())
+                if marked:
                     found.add(process.pid)
             except psutil.Error:
                 pass

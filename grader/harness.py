@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader import sandbox
 from grader.config import Limits
 from grader.process_tree import ProcessLimits, Tree, TreeLimits, Witness, popen_options
 
@@ -39,6 +40,7 @@ STACK_LIMIT = 64 * 1024
 STACK_FILES_LIMIT = 200
 WATCHED_RESULT_LIMIT = 1024 * 1024  # result.json is read while the run goes only below this size
 UNFINISHED_LIMIT = 64
+NPROC_PER_PROCESS = 10  # RLIMIT_NPROC of a sandboxed run with its own uid: tasks per process allowed
 
 
 @dataclass
@@ -89,6 +91,8 @@ class Run:
     fatal_errors: dict[int, str] = field(default_factory=dict)  # pid -> faulthandler's report
     malformed_events: int = 0  # records of the probe's files that are not what the probe writes
     oversized: list[str] = field(default_factory=list)  # files too large to be read in full
+    containment: str = "process-tree"  # or "bubblewrap" (grader.sandbox)
+    harness_ppid: int | None = None  # the harness's parent as the harness sees it
 
     def running_function(self) -> str | None:
         """The function whose call was under way when the run ended, if one was."""
@@ -155,12 +159,22 @@ def _run(submission: Path, work: Path, command: list[str], probe: dict, time_lim
     observations.mkdir()
     probe["obs_dir"] = str(observations)
     (work / "probe.json").write_text(json.dumps(probe), encoding="utf-8")
-    process_limits = ProcessLimits(limits.cpu_s, limits.memory_mb, limits.file_mb)
+    sandboxed = sandbox.containment() == sandbox.BUBBLEWRAP
+    own_uid = sandboxed and sandbox.run_uid() is not None
+    # With a uid of its own, the kernel bounds the run's tasks too (RLIMIT_NPROC counts threads):
+    # a backstop far above the watchdog's limit, which stays the verdict.
+    process_limits = ProcessLimits(limits.cpu_s, limits.memory_mb, limits.file_mb,
+                                   tasks=limits.processes * NPROC_PER_PROCESS if own_uid else None)
+    if sandboxed:
+        command = sandbox.wrap(command, work, source)
     started = time.monotonic()
     with open(work / "stdout", "wb") as stdout, open(work / "stderr", "wb") as stderr:
+        if sandboxed:
+            sandbox.give(work)
         process = subprocess.Popen(command, cwd=source, env=_environment(work), stdin=subprocess.DEVNULL,
                                    stdout=stdout, stderr=stderr, **popen_options(process_limits))
-        tree = Tree(process, started, TreeLimits(limits.processes, limits.memory_total_mb))
+        tree = Tree(process, started, TreeLimits(limits.processes, limits.memory_total_mb),
+                    sandboxed=sandboxed)
         watch = _ResultWatch(work / "result.json", tree.witness) if expects_result else None
         status = _wait(process, tree, observations, started + time_limit_s, watch)
         if status == "timeout":
@@ -173,7 +187,13 @@ def _run(submission: Path, work: Path, command: list[str], probe: dict, time_lim
     run = _collect(work, status, process, elapsed, time_limit_s, [p.pid for p in tree.alive()],
                    limits)
     run.breach = tree.breach if status == "limit" else None
-    run.witness = tree.witness
+    # The probe names processes by their pid in the sandbox: so does the witness given to the checks.
+    run.witness, run.harness_pid = tree.seen_inside()
+    seen = run.witness.processes.get(run.harness_pid)
+    run.harness_ppid = seen.ppid if seen is not None else os.getpid()
+    run.containment = sandbox.BUBBLEWRAP if sandboxed else sandbox.PROCESS_TREE
+    if sandboxed:
+        run.returncode = sandbox.exit_signal(run.returncode)
     return run
 
 
@@ -188,7 +208,7 @@ def _copy_submission(submission: Path, destination: Path) -> None:
 def _environment(work: Path) -> dict:
     environment = {key: value for key, value in os.environ.items()
                    if not key.startswith(("PYTHON", "MPGRADE"))}
-    environment.update(PYTHONPATH=str(PROBE_DIR), MPGRADE_PROBE=str(work / "probe.json"),
+    environment.update(PYTHONPATH=str(PROBE_DIR), MPGRADE_PROBE=str(work / "probe.json"), HOME=str(work),
                        PYTHONUNBUFFERED="1", PYTHONIOENCODING="utf-8", PYTHONDONTWRITEBYTECODE="1",
                        PYTHONUTF8="1")
     return environment

@@ -82,6 +82,7 @@ class ProcessLimits:
     cpu_s: float
     memory_mb: int
     file_mb: int
+    tasks: int | None = None  # RLIMIT_NPROC: only for a run under a uid of its own (grader.sandbox)
 
 
 def limits_note() -> str | None:
@@ -101,6 +102,8 @@ def _set_limits(limits: ProcessLimits) -> None:
     # SIGXCPU at the soft limit, SIGKILL one second later at the hard limit (SIGXCPU may be ignored).
     wanted = [("RLIMIT_CPU", cpu, cpu + 1), ("RLIMIT_AS", limits.memory_mb * MB, limits.memory_mb * MB),
               ("RLIMIT_FSIZE", limits.file_mb * MB, limits.file_mb * MB), ("RLIMIT_CORE", 0, 0)]
+    if limits.tasks is not None:
+        wanted.append(("RLIMIT_NPROC", limits.tasks, limits.tasks))
     for name, soft, hard in wanted:
         if hasattr(resource, name):
             try:
@@ -139,6 +142,7 @@ class Seen:
     gone_at: float | None = None  # first look that did not find it any more
     cpu_s: float = 0.0  # user + system time at the last look
     adopted: bool = False  # came back to the grader as an orphan while the harness was running
+    inner_pid: int | None = None  # its pid in the sandbox's PID namespace (NSpid), when sandboxed
 
 
 @dataclass(frozen=True)
@@ -192,10 +196,16 @@ class Tree:
     runs is taken as one of its own (the grader starts nothing else meanwhile).
     """
 
-    def __init__(self, root: subprocess.Popen, started: float, limits: TreeLimits | None = None) -> None:
+    def __init__(self, root: subprocess.Popen, started: float, limits: TreeLimits | None = None,
+                 sandboxed: bool = False) -> None:
         become_subreaper()
         self.root = root
         self.limits = limits
+        # Sandboxed (grader.sandbox): root is bwrap, its child the namespace's init (pid 1 inside),
+        # which starts the harness and then adopts the orphans of the run.
+        self.sandboxed = sandboxed
+        self.init: int | None = None
+        self.harness: int | None = None
         self.me = os.getpid()
         self.processes: dict[int, psutil.Process] = {}
         self.witness = Witness(started=started)
@@ -218,7 +228,12 @@ class Tree:
         parents = _ppid_map()
         # Read after the map: if the harness still runs now, every orphan in the map lost its
         # parent while it ran (not merely because the harness itself has just exited).
-        harness_running = self.root.returncode is None and _running(self.processes.get(self.root.pid))
+        if self.sandboxed and self.harness is None:
+            self._find_harness(parents)
+        # Sandboxed, bwrap outlives the harness for a moment: the harness itself must be running.
+        harness = self.harness if self.sandboxed else self.root.pid
+        harness_running = (self.root.returncode is None and harness is not None
+                           and _running(self.processes.get(harness)))
         found = self._walk(parents)
         for pid in found:
             if pid not in self.processes or self._reused(pid):
@@ -226,11 +241,23 @@ class Tree:
         t1 = time.monotonic()
         self._update(found, t0, t1)
         if harness_running:  # a process already known may lose its parent later
+            adopter = self.init if self.sandboxed else self.me
             for pid in found:
                 seen = self.witness.processes.get(pid)
-                if seen is not None and parents.get(pid) == self.me and pid != self.root.pid:
+                if (seen is not None and parents.get(pid) == adopter
+                        and pid not in (self.root.pid, self.harness)):
                     seen.adopted = True
         return self._judge(found)
+
+    def _find_harness(self, parents: dict[int, int]) -> None:
+        """Sandboxed: bwrap's child is the namespace's init, whose first child (the lowest pid
+        inside) is the harness; later children of init are orphans of the run."""
+        if self.init is None:
+            self.init = next((pid for pid, ppid in parents.items() if ppid == self.root.pid), None)
+        if self.init is not None:
+            inside = [(_inner_pid(pid) or 0, pid) for pid, ppid in parents.items() if ppid == self.init]
+            if inside:
+                self.harness = min(inside)[1]
 
     def _walk(self, parents: dict[int, int]) -> set[int]:
         children: dict[int, list[int]] = {}
@@ -264,8 +291,13 @@ class Tree:
             self._offset = created - self.witness.started
         offset = self._offset if self._offset is not None else time.time() - time.monotonic()
         adopted = ppid == self.me and pid != self.root.pid and harness_running
+        inner = None
+        if self.sandboxed:
+            inner = _inner_pid(pid)
+            adopted = ppid == self.init and pid != self.harness and harness_running
         self.processes[pid] = process
-        self.witness.processes[pid] = Seen(pid, ppid, created - offset, now, now, adopted=adopted)
+        self.witness.processes[pid] = Seen(pid, ppid, created - offset, now, now, adopted=adopted,
+                                           inner_pid=inner)
 
     def _update(self, found: set[int], t0: float, t1: float) -> None:
         witness = self.witness
@@ -309,6 +341,8 @@ class Tree:
         if not STACKS_AVAILABLE:
             return
         for process in self.alive():
+            if self.sandboxed and process.pid in (self.root.pid, self.init):
+                continue  # bwrap's own processes: the signal would end the sandbox at once
             try:
                 process.send_signal(signal.SIGUSR1)
             except psutil.Error:
@@ -338,6 +372,47 @@ class Tree:
         others = [process for pid, process in self.processes.items() if pid != self.root.pid]
         psutil.wait_procs(others, timeout=REAP_TIMEOUT_S)
         _reap(set(self.processes) - {self.root.pid})
+
+
+    def seen_inside(self) -> tuple[Witness, int | None]:
+        """What the grader saw, named as the sandboxed processes name themselves (their pid in the
+        sandbox's PID namespace, which is what the probe records), and the harness's pid there.
+        bwrap's own two processes are left out: they are not the submission's."""
+        if not self.sandboxed:
+            return self.witness, self.root.pid
+        outer = self.witness
+        inside = {pid: seen.inner_pid for pid, seen in outer.processes.items()
+                  if seen.inner_pid is not None and pid not in (self.root.pid, self.init)}
+        witness = Witness(outer.started, outer.ended, step_seen=outer.step_seen,
+                          peak_processes=outer.peak_processes, peak_memory_mb=outer.peak_memory_mb)
+        for pid, inner in inside.items():
+            seen = outer.processes[pid]
+            witness.processes[inner] = Seen(inner, inside.get(seen.ppid, 1 if seen.ppid == self.init else 0),
+                                            seen.created, seen.first_seen, seen.last_seen,
+                                            seen.gone_at, seen.cpu_s, seen.adopted, inner)
+        witness.looks = [Look(look.t0, look.t1, frozenset(inside[pid] for pid in look.pids if pid in inside))
+                         for look in outer.looks]
+        # Two processes of the run with one pid inside: the second is a reuse, as outside.
+        counted: dict[int, int] = {}
+        for inner in inside.values():
+            counted[inner] = counted.get(inner, 0) + 1
+        witness.reused = {inner for inner, count in counted.items() if count > 1}
+        witness.reused |= {inside[pid] for pid in outer.reused if pid in inside}
+        return witness, inside.get(self.harness) if self.harness is not None else None
+
+
+def _inner_pid(pid: int) -> int | None:
+    """Linux: the pid of ``pid`` in the innermost PID namespace it belongs to (the last number of
+    ``NSpid`` in ``/proc/<pid>/status``), or None when it is in the grader's own namespace."""
+    try:
+        with open(f"/proc/{pid}/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"NSpid:"):
+                    numbers = line.split()[1:]
+                    return int(numbers[-1]) if len(numbers) > 1 else None
+    except (OSError, ValueError):
+        pass
+    return None
 
 
 def kill_group(root: subprocess.Popen) -> None:

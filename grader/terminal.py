@@ -20,7 +20,11 @@ def use_colour(stream: TextIO) -> bool:
 def render(report: dict, catalogue: Catalogue, colour: bool = False) -> str:
     paint = _painter(colour)
     lines = [f"{catalogue.word('submission')} : {report['submission']}   "
-             f"({catalogue.word('seed')} {report['seed']}, {report['start_method']})", ""]
+             f"({catalogue.word('seed')} {report['seed']}, {report['start_method']})"]
+    if report.get("containment"):
+        lines.append(f"{catalogue.word('containment')} : "
+                     f"{catalogue.word('containment_' + report['containment'])}")
+    lines.append("")
     for exercise in report["exercises"]:
         counts = {status: sum(1 for check in exercise["checks"] if check["status"] == status)
                   for status in SYMBOLS}

@@ -46,10 +46,22 @@ class Graded:
                 if check["status"] != "passed"}
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--containment", default="both", choices=("both", "bubblewrap", "process-tree"),
+                     help="grade the hostile cases in the bubblewrap sandbox, without it "
+                          "(MPGRADE_SANDBOX=off), or both ways (default)")
+
+
+def containments(config: pytest.Config) -> list[str]:
+    wanted = config.getoption("--containment")
+    return ["bubblewrap", "process-tree"] if wanted == "both" else [wanted]
+
+
 def grade(folder: Path, *exercises: str, seed: int = 1, start_method: str | None = None,
           course: Path | None = None, json_path: Path | None = None, html_path: Path | None = None,
-          language: str | None = None) -> Graded:
-    """Run ``python -m grader check`` as a user does and read its JSON report."""
+          language: str | None = None, containment: str | None = None) -> Graded:
+    """Run ``python -m grader check`` as a user does and read its JSON report; ``containment``
+    "process-tree" turns the sandbox off (``MPGRADE_SANDBOX=off``), "bubblewrap" requires it."""
     json_path = json_path or folder.parent / f"report-{folder.name}-{os.getpid()}.json"
     command = [sys.executable, "-m", "grader", "check", str(folder), "--json", str(json_path),
                "--seed", str(seed)]
@@ -62,8 +74,16 @@ def grade(folder: Path, *exercises: str, seed: int = 1, start_method: str | None
         command.append(f"--start-method={start_method}")
     if course:
         command.append(f"--course={course}")
-    finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    environment = dict(os.environ)
+    if containment == "process-tree":
+        environment["MPGRADE_SANDBOX"] = "off"
+    elif containment == "bubblewrap":
+        environment.pop("MPGRADE_SANDBOX", None)
+    finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600,
+                              env=environment)
     report = json.loads(json_path.read_text(encoding="utf-8")) if json_path.exists() else {}
+    if containment and report:
+        assert report.get("containment") == containment, finished.stderr
     return Graded(report, finished.returncode, finished.stdout, finished.stderr)
 
 

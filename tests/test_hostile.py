@@ -112,6 +112,8 @@ def test_a_hostile_submission_is_contained_and_diagnosed(tmp_path, hostile_cours
         assert graded.exercise(companion)["score"] == graded.exercise(companion)["max_score"]
     assert graded.report["internal_errors"] == 0 and graded.returncode == 1
     assert graded.report["submission"] == folder.name and FAKE_MARKER not in graded.stdout
+    # Not a terminal: the grader writes no escape sequence of its own, and shows the student's.
+    assert "\x1b" not in graded.stdout + graded.stderr
     assert elapsed < GRADING_LIMIT_S
     assert heartbeat.worst < RESPONSIVE_S
     assert tracked_processes() == set()

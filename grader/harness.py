@@ -23,9 +23,11 @@ from pathlib import Path
 
 from grader import sandbox
 from grader.config import Limits
-from grader.process_tree import ProcessLimits, Tree, TreeLimits, Witness, popen_options
+from grader.process_tree import (ProcessLimits, SharedFiles, Tree, TreeLimits, Witness,
+                                 popen_options)
 
 PROBE_DIR = Path(__file__).parent / "probe"
+LINUX = sys.platform.startswith("linux")
 FATAL_MARKER = "FATAL"  # written by the probe; see mpgrade_probe.FATAL_MARKER
 FATAL_ERRORS = "fatal-*.txt"  # faulthandler's report of a crash (segfault…), one per process
 POLL_S = 0.05
@@ -157,6 +159,7 @@ def _run(submission: Path, work: Path, command: list[str], probe: dict, time_lim
     _copy_submission(submission, source)
     observations = work / "obs"
     observations.mkdir()
+    (work / "tmp").mkdir()
     probe["obs_dir"] = str(observations)
     (work / "probe.json").write_text(json.dumps(probe), encoding="utf-8")
     sandboxed = sandbox.containment() == sandbox.BUBBLEWRAP
@@ -167,6 +170,7 @@ def _run(submission: Path, work: Path, command: list[str], probe: dict, time_lim
                                    tasks=limits.processes * NPROC_PER_PROCESS if own_uid else None)
     if sandboxed:
         command = sandbox.wrap(command, work, source)
+    shared = None if sandboxed or not LINUX else SharedFiles()  # a sandbox's /dev/shm is its own
     started = time.monotonic()
     with open(work / "stdout", "wb") as stdout, open(work / "stderr", "wb") as stderr:
         if sandboxed:
@@ -181,6 +185,8 @@ def _run(submission: Path, work: Path, command: list[str], probe: dict, time_lim
             tree.request_stacks()
             time.sleep(STACK_WAIT_S)
         tree.kill()
+    if shared is not None:
+        shared.remove()
     elapsed = time.monotonic() - started
     if status == "finished" and expects_result and not (work / "result.json").exists():
         status = "crashed"  # the harness died before it could say anything
@@ -209,6 +215,7 @@ def _environment(work: Path) -> dict:
     environment = {key: value for key, value in os.environ.items()
                    if not key.startswith(("PYTHON", "MPGRADE"))}
     environment.update(PYTHONPATH=str(PROBE_DIR), MPGRADE_PROBE=str(work / "probe.json"), HOME=str(work),
+                       TMPDIR=str(work / "tmp"),  # the run's temporary files go with its folder
                        PYTHONUNBUFFERED="1", PYTHONIOENCODING="utf-8", PYTHONDONTWRITEBYTECODE="1",
                        PYTHONUTF8="1")
     return environment
@@ -388,20 +395,30 @@ def _is_event(event: object) -> bool:
 
 
 def _read_events(observations: Path, oversized: list[str]) -> tuple[list[dict], int]:
+    """The probe's records, each process's in ``<pid>.jsonl``. Nothing can be hidden behind the
+    reading limits: a file of another name, a record in a file not its process's, each file
+    beyond the number or the bytes read are counted as malformed (and the run is refuted:
+    ``grader.witness``), never silently skipped."""
     events, malformed, budget = [], 0, EVENTS_LIMIT
-    for path in sorted(observations.glob("*.jsonl"))[:EVENT_FILES_LIMIT]:
+    paths = sorted(observations.glob("*.jsonl"))
+    named = [path for path in paths if path.stem.isdigit() and str(int(path.stem)) == path.stem]
+    malformed += len(paths) - len(named)
+    malformed += max(0, len(named) - EVENT_FILES_LIMIT)
+    for index, path in enumerate(named[:EVENT_FILES_LIMIT]):
         with open(path, "rb") as records:
             data = records.read(budget + 1)
         if len(data) > budget:
             oversized.append(path.name)
+            malformed += len(named[:EVENT_FILES_LIMIT]) - index
             break
         budget -= len(data)
+        owner = int(path.stem)
         for line in data.decode("utf-8", "replace").splitlines():
             try:
                 event = json.loads(line)
             except (ValueError, RecursionError):
                 continue  # a line cut short by a kill
-            if _is_event(event):
+            if _is_event(event) and event["pid"] == owner:
                 events.append(event)
             else:
                 malformed += 1

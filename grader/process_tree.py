@@ -22,6 +22,7 @@ import ctypes
 import ctypes.util
 import os
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -415,6 +416,79 @@ def _inner_pid(pid: int) -> int | None:
     return None
 
 
+class SharedFiles:
+    """What a run left in the machine's shared memory (``/dev/shm``: the semaphores and shared
+    memory of ``multiprocessing``, or a file a submission filled there), which outlives its
+    processes and escapes the watchdog. Outside a sandbox (whose ``/tmp`` and ``/dev/shm`` are its
+    own), the regular files that appeared there during the run, belong to the grader's user and no
+    living process holds open or mapped are removed after the run: another grader's run beside
+    this one keeps the files it uses. (The run's ``TMPDIR`` is in its own folder, removed with it.)"""
+
+    # Not /tmp: other programs of the user leave files there between two of their steps (the run's
+    # TMPDIR is its own folder instead). Files only: a folder may be another run's.
+    FOLDERS = ("/dev/shm",)
+
+    def __init__(self) -> None:
+        self.started = time.time()
+        self.before = {folder: _names(folder) for folder in self.FOLDERS}
+
+    def remove(self) -> list[str]:
+        uid = os.geteuid() if hasattr(os, "geteuid") else None
+        candidates = []
+        for folder in self.FOLDERS:
+            for name in _names(folder) - self.before[folder]:
+                path = os.path.join(folder, name)
+                try:
+                    status = os.lstat(path)
+                except OSError:
+                    continue
+                if (stat.S_ISREG(status.st_mode) and status.st_uid == uid
+                        and status.st_ctime >= self.started - 1):
+                    candidates.append(path)
+        if not candidates:
+            return []
+        held = _held_files()
+        removed = []
+        for path in candidates:
+            if path in held:
+                continue
+            try:
+                os.unlink(path)
+                removed.append(path)
+            except OSError:
+                pass
+        return removed
+
+
+def _names(folder: str) -> set[str]:
+    try:
+        return set(os.listdir(folder))
+    except OSError:
+        return set()
+
+
+def _held_files() -> set[str]:
+    """Linux: every path some process has open or mapped (what it may still need)."""
+    held: set[str] = set()
+    for pid in _names("/proc"):
+        if not pid.isdigit():
+            continue
+        for fd in _names(f"/proc/{pid}/fd"):
+            try:
+                held.add(os.readlink(f"/proc/{pid}/fd/{fd}"))
+            except OSError:
+                pass
+        try:
+            with open(f"/proc/{pid}/maps", "rb") as maps:
+                for line in maps:
+                    parts = line.split(None, 5)
+                    if len(parts) == 6 and parts[5].startswith(b"/"):
+                        held.add(os.fsdecode(parts[5].rstrip(b"\n").removesuffix(b" (deleted)")))
+        except OSError:
+            pass
+    return held
+
+
 def kill_group(root: subprocess.Popen) -> None:
     """SIGKILL the process group ``root`` heads (started with ``start_new_session``); where there
     are no process groups (Windows), ``root`` alone."""
@@ -530,8 +604,8 @@ def _threads_running(pid: int) -> bool:
         return False
     for task in tasks:
         try:
-            with open(f"/proc/{pid}/task/{task}/stat", "rb") as stat:
-                if stat.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X"):
+            with open(f"/proc/{pid}/task/{task}/stat", "rb") as record:
+                if record.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X"):
                     return True
         except (OSError, IndexError):
             continue

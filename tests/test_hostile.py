@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import COURSE, SOLUTIONS, containments, grade, make_submission
+from conftest import COURSE, SOLUTIONS, TOKEN_VARIABLE, containments, grade, make_submission
 
 HOSTILE = Path(__file__).parent / "hostile"
 
@@ -30,6 +30,7 @@ def bubblewrap_works() -> bool:
 SPEC = yaml.safe_load((HOSTILE / "expectations.yaml").read_text(encoding="utf-8"))
 GRADING_LIMIT_S = 60
 RESPONSIVE_S = 2.0  # the longest a 50 ms sleep of this test process may be late while grading
+SHARED_FOLDERS = [Path("/dev/shm"), Path("/tmp")]  # what outlives a run if nobody removes it
 FAKE_MARKER = "FAUX-RAPPORT-PARFAIT"  # what tests/hostile/ecrase_rapports.py writes and prints
 
 
@@ -117,6 +118,8 @@ def test_a_hostile_submission_is_contained_and_diagnosed(tmp_path, hostile_cours
     assert elapsed < GRADING_LIMIT_S
     assert heartbeat.worst < RESPONSIVE_S
     assert tracked_processes() == set()
+    token = os.environ[TOKEN_VARIABLE]  # hostile files name what they leave with it
+    assert [path for folder in SHARED_FOLDERS for path in folder.glob(f"*{token}*")] == []
 
 
 def test_a_report_overwritten_by_the_submission_is_written_again_by_the_grader(

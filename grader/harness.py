@@ -23,7 +23,7 @@ from pathlib import Path
 
 from grader import sandbox
 from grader.config import Limits
-from grader.process_tree import (ProcessLimits, SharedFiles, Tree, TreeLimits, Witness,
+from grader.process_tree import (ProcessLimits, SharedFiles, Tree, TreeLimits, Witness, last_pid,
                                  popen_options)
 
 PROBE_DIR = Path(__file__).parent / "probe"
@@ -175,10 +175,11 @@ def _run(submission: Path, work: Path, command: list[str], probe: dict, time_lim
     with open(work / "stdout", "wb") as stdout, open(work / "stderr", "wb") as stderr:
         if sandboxed:
             sandbox.give(work)
+        pids_before = last_pid()  # no process of the run can have a pid given out before this
         process = subprocess.Popen(command, cwd=source, env=_environment(work), stdin=subprocess.DEVNULL,
                                    stdout=stdout, stderr=stderr, **popen_options(process_limits))
         tree = Tree(process, started, TreeLimits(limits.processes, limits.memory_total_mb),
-                    sandboxed=sandboxed)
+                    sandboxed=sandboxed, pids_before=pids_before)
         watch = _ResultWatch(work / "result.json", tree.witness) if expects_result else None
         status = _wait(process, tree, observations, started + time_limit_s, watch)
         if status == "timeout":

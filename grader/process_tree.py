@@ -153,6 +153,9 @@ class Look:
     t0: float
     t1: float
     pids: frozenset
+    # The last pid the kernel gave out in the run's PID namespace (the sandbox's, else the
+    # machine's) by the end of this look: a pid above it did not exist yet. None: unknown.
+    last_pid: int | None = None
 
 
 @dataclass
@@ -167,6 +170,7 @@ class Witness:
     looks: list[Look] = field(default_factory=list)
     step_seen: dict[str, tuple[float, float]] = field(default_factory=dict)  # step -> (absent, present)
     reused: set[int] = field(default_factory=set)  # pids that named two processes in this run
+    first_pid: int | None = None  # the namespace's last pid given out before the run began
     peak_processes: int = 0
     peak_memory_mb: float = 0.0
 
@@ -198,7 +202,7 @@ class Tree:
     """
 
     def __init__(self, root: subprocess.Popen, started: float, limits: TreeLimits | None = None,
-                 sandboxed: bool = False) -> None:
+                 sandboxed: bool = False, pids_before: int | None = None) -> None:
         become_subreaper()
         self.root = root
         self.limits = limits
@@ -209,7 +213,9 @@ class Tree:
         self.harness: int | None = None
         self.me = os.getpid()
         self.processes: dict[int, psutil.Process] = {}
-        self.witness = Witness(started=started)
+        # ``pids_before``: the machine's pid counter read before the root was started (last_pid()).
+        self.pids_before = pids_before
+        self.witness = Witness(started=started, first_pid=0 if sandboxed else pids_before)
         self._others = self._children_of_me() - {root.pid}  # ours before the tree: never touched
         self._offset = None  # kernel start time minus monotonic time, from the root
         self.breach: str | None = None
@@ -302,7 +308,12 @@ class Tree:
 
     def _update(self, found: set[int], t0: float, t1: float) -> None:
         witness = self.witness
-        witness.looks.append(Look(t0, t1, frozenset(found)))
+        last = last_pid()
+        if self.sandboxed and last is not None and self.pids_before is not None:
+            # Every task of the sandbox takes a pid there and one in the machine's namespace:
+            # the sandbox cannot have given out more pids than the machine did since it began.
+            last = last - self.pids_before if last >= self.pids_before else None
+        witness.looks.append(Look(t0, t1, frozenset(found), last))
         for pid, seen in witness.processes.items():
             if pid in found:
                 seen.last_seen, seen.gone_at = t0, None
@@ -385,14 +396,15 @@ class Tree:
         inside = {pid: seen.inner_pid for pid, seen in outer.processes.items()
                   if seen.inner_pid is not None and pid not in (self.root.pid, self.init)}
         witness = Witness(outer.started, outer.ended, step_seen=outer.step_seen,
-                          peak_processes=outer.peak_processes, peak_memory_mb=outer.peak_memory_mb)
+                          peak_processes=outer.peak_processes, peak_memory_mb=outer.peak_memory_mb,
+                          first_pid=outer.first_pid)
         for pid, inner in inside.items():
             seen = outer.processes[pid]
             witness.processes[inner] = Seen(inner, inside.get(seen.ppid, 1 if seen.ppid == self.init else 0),
                                             seen.created, seen.first_seen, seen.last_seen,
                                             seen.gone_at, seen.cpu_s, seen.adopted, inner)
-        witness.looks = [Look(look.t0, look.t1, frozenset(inside[pid] for pid in look.pids if pid in inside))
-                         for look in outer.looks]
+        witness.looks = [Look(look.t0, look.t1, frozenset(inside[pid] for pid in look.pids if pid in inside),
+                              look.last_pid) for look in outer.looks]
         # Two processes of the run with one pid inside: the second is a reuse, as outside.
         counted: dict[int, int] = {}
         for inner in inside.values():
@@ -400,6 +412,18 @@ class Tree:
         witness.reused = {inner for inner, count in counted.items() if count > 1}
         witness.reused |= {inside[pid] for pid in outer.reused if pid in inside}
         return witness, inside.get(self.harness) if self.harness is not None else None
+
+
+def last_pid() -> int | None:
+    """Linux: the last pid the kernel gave out in the grader's PID namespace (pids go up until
+    they wrap around at ``pid_max``). None elsewhere."""
+    if not LINUX:
+        return None
+    try:
+        with open("/proc/sys/kernel/ns_last_pid", "rb") as last:
+            return int(last.read())
+    except (OSError, ValueError):
+        return None
 
 
 def _inner_pid(pid: int) -> int | None:

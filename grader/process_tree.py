@@ -474,7 +474,11 @@ class SharedFiles:
         held = _held_files()
         removed = []
         for path in candidates:
-            if path in held:
+            try:
+                status = os.stat(path)
+            except OSError:
+                continue
+            if (status.st_dev, status.st_ino) in held:
                 continue
             try:
                 os.unlink(path)
@@ -491,24 +495,29 @@ def _names(folder: str) -> set[str]:
         return set()
 
 
-def _held_files() -> set[str]:
-    """Linux: every path some process has open or mapped (what it may still need)."""
-    held: set[str] = set()
+def _held_files() -> set[tuple[int, int]]:
+    """Linux: every file (device, inode) some process has open or mapped (what it may still need).
+    By inode, not by path: glibc's sem_open maps a temporary file that it then links under the
+    semaphore's name, so /proc/<pid>/maps names the temporary file, never ``sem.mp-…`` — a
+    path-based test removed the semaphores of every other grading running beside this one."""
+    held: set[tuple[int, int]] = set()
     for pid in _names("/proc"):
         if not pid.isdigit():
             continue
         for fd in _names(f"/proc/{pid}/fd"):
             try:
-                held.add(os.readlink(f"/proc/{pid}/fd/{fd}"))
+                status = os.stat(f"/proc/{pid}/fd/{fd}")
+                held.add((status.st_dev, status.st_ino))
             except OSError:
                 pass
         try:
             with open(f"/proc/{pid}/maps", "rb") as maps:
                 for line in maps:
                     parts = line.split(None, 5)
-                    if len(parts) == 6 and parts[5].startswith(b"/"):
-                        held.add(os.fsdecode(parts[5].rstrip(b"\n").removesuffix(b" (deleted)")))
-        except OSError:
+                    if len(parts) >= 5 and parts[4] != b"0":
+                        major, minor = (int(part, 16) for part in parts[3].split(b":"))
+                        held.add((os.makedev(major, minor), int(parts[4])))
+        except (OSError, ValueError):
             pass
     return held
 

@@ -112,3 +112,28 @@ def test_in_the_sandbox_a_run_reaches_nothing_but_its_own_folder(tmp_path, monke
     assert set(value["written"]) <= {str(targets[2]), str(targets[3])}, value
     if os.geteuid() == 0:
         assert value["uid"] == sandbox.FIRST_UID + os.getpid()
+
+
+@pytest.mark.skipif(not Path("/dev/shm").is_dir(), reason="no /dev/shm here")
+def test_only_what_no_process_holds_is_removed_from_dev_shm():
+    """After a run outside the sandbox, its files left in /dev/shm go; a semaphore that another
+    grading beside it created meanwhile, and still uses, stays (glibc maps it under a temporary
+    name: it is recognised by its inode)."""
+    import multiprocessing
+
+    from grader.process_tree import SharedFiles
+
+    shared = SharedFiles()
+    left = Path("/dev/shm") / f"mpgrade-test-{uuid.uuid4().hex}"
+    left.write_bytes(b"x")
+    lock = multiprocessing.get_context("spawn").Lock()  # named, in /dev/shm, mapped here
+    named = {path for path in Path("/dev/shm").glob("sem.mp-*")
+             if path.stat().st_ctime >= shared.started - 1}
+    try:
+        removed = shared.remove()
+        assert str(left) in removed and not left.exists()
+        assert named and all(path.exists() for path in named), removed
+        with lock:
+            pass
+    finally:
+        left.unlink(missing_ok=True)

@@ -136,8 +136,10 @@ def _bwrap() -> str | None:
     if path is None:
         return None
     try:
-        tried = subprocess.run([path, *_isolation(), "--", "true"], stdin=subprocess.DEVNULL,
-                               capture_output=True, timeout=30)
+        # --as-pid-1: no init of bwrap's own, which could outlive bwrap for a moment and come back
+        # to a subreaper grader as a zombie nobody waits for.
+        tried = subprocess.run([path, *_isolation(), "--as-pid-1", "--", "true"],
+                               stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired):
         return None
     return path if tried.returncode == 0 else None

@@ -16,6 +16,7 @@ from grader.catalogue import Catalogue
 COLUMNS = ("id", "name", "status", "reason", "pending", "score", "max_score")
 GRADED = ("ok", "review")  # a row with a grade: final (ok) or provisional (review: checks pending)
 ENCODING = "utf-8-sig"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def row(student_id: str, name: str, report: dict | None, *, problem: str = "", notes: str = "",
@@ -44,11 +45,20 @@ def write(rows: list[dict], exercises: list[str], texts: Catalogue, path: Path) 
         writer.writerow([texts.text(f"gradebook.columns.{column}") for column in COLUMNS]
                         + exercises)
         for entry in sorted(rows, key=lambda entry: entry["id"]):
-            writer.writerow([entry["id"], entry["name"], texts.text(f"gradebook.status.{entry['status']}"),
-                             entry["reason"], " ".join(entry.get("pending", [])),
+            writer.writerow([_cell(entry["id"]), _cell(entry["name"]),
+                             texts.text(f"gradebook.status.{entry['status']}"),
+                             _cell(entry["reason"]), " ".join(entry.get("pending", [])),
                              _number(entry["score"]), _number(entry["max_score"])]
                             + [_number(entry["exercises"].get(exercise)) for exercise in exercises])
     os.replace(temporary, path)
+
+
+def _cell(text: str) -> str:
+    """A text cell no spreadsheet reads as a formula: one that begins with ``=``, ``+``, ``-``,
+    ``@`` or a tab, carriage return or line feed (a zip named ``=HYPERLINK(…).zip``) is prefixed
+    with an apostrophe, which spreadsheets show as text (OWASP's advice for CSV injection)."""
+    text = str(text)
+    return "'" + text if text[:1] in FORMULA_STARTS else text
 
 
 def read(path: Path) -> list[list[str]]:

@@ -21,10 +21,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader import sandbox
 from grader.config import Limits
-from grader.process_tree import ProcessLimits, Tree, TreeLimits, Witness, popen_options
+from grader.process_tree import (ProcessLimits, SharedFiles, Tree, TreeLimits, Witness, last_pid,
+                                 popen_options)
 
 PROBE_DIR = Path(__file__).parent / "probe"
+LINUX = sys.platform.startswith("linux")
 FATAL_MARKER = "FATAL"  # written by the probe; see mpgrade_probe.FATAL_MARKER
 FATAL_ERRORS = "fatal-*.txt"  # faulthandler's report of a crash (segfault…), one per process
 POLL_S = 0.05
@@ -39,6 +42,7 @@ STACK_LIMIT = 64 * 1024
 STACK_FILES_LIMIT = 200
 WATCHED_RESULT_LIMIT = 1024 * 1024  # result.json is read while the run goes only below this size
 UNFINISHED_LIMIT = 64
+NPROC_PER_PROCESS = 10  # RLIMIT_NPROC of a sandboxed run with its own uid: tasks per process allowed
 
 
 @dataclass
@@ -89,6 +93,8 @@ class Run:
     fatal_errors: dict[int, str] = field(default_factory=dict)  # pid -> faulthandler's report
     malformed_events: int = 0  # records of the probe's files that are not what the probe writes
     oversized: list[str] = field(default_factory=list)  # files too large to be read in full
+    containment: str = "process-tree"  # or "bubblewrap" (grader.sandbox)
+    harness_ppid: int | None = None  # the harness's parent as the harness sees it
 
     def running_function(self) -> str | None:
         """The function whose call was under way when the run ended, if one was."""
@@ -153,27 +159,48 @@ def _run(submission: Path, work: Path, command: list[str], probe: dict, time_lim
     _copy_submission(submission, source)
     observations = work / "obs"
     observations.mkdir()
+    (work / "tmp").mkdir()
     probe["obs_dir"] = str(observations)
     (work / "probe.json").write_text(json.dumps(probe), encoding="utf-8")
-    process_limits = ProcessLimits(limits.cpu_s, limits.memory_mb, limits.file_mb)
+    sandboxed = sandbox.containment() == sandbox.BUBBLEWRAP
+    own_uid = sandboxed and sandbox.run_uid() is not None
+    # With a uid of its own, the kernel bounds the run's tasks too (RLIMIT_NPROC counts threads):
+    # a backstop far above the watchdog's limit, which stays the verdict.
+    process_limits = ProcessLimits(limits.cpu_s, limits.memory_mb, limits.file_mb,
+                                   tasks=limits.processes * NPROC_PER_PROCESS if own_uid else None)
+    if sandboxed:
+        command = sandbox.wrap(command, work, source)
+    shared = None if sandboxed or not LINUX else SharedFiles()  # a sandbox's /dev/shm is its own
     started = time.monotonic()
     with open(work / "stdout", "wb") as stdout, open(work / "stderr", "wb") as stderr:
+        if sandboxed:
+            sandbox.give(work)
+        pids_before = last_pid()  # no process of the run can have a pid given out before this
         process = subprocess.Popen(command, cwd=source, env=_environment(work), stdin=subprocess.DEVNULL,
                                    stdout=stdout, stderr=stderr, **popen_options(process_limits))
-        tree = Tree(process, started, TreeLimits(limits.processes, limits.memory_total_mb))
+        tree = Tree(process, started, TreeLimits(limits.processes, limits.memory_total_mb),
+                    sandboxed=sandboxed, pids_before=pids_before)
         watch = _ResultWatch(work / "result.json", tree.witness) if expects_result else None
         status = _wait(process, tree, observations, started + time_limit_s, watch)
         if status == "timeout":
             tree.request_stacks()
             time.sleep(STACK_WAIT_S)
         tree.kill()
+    if shared is not None:
+        shared.remove()
     elapsed = time.monotonic() - started
     if status == "finished" and expects_result and not (work / "result.json").exists():
         status = "crashed"  # the harness died before it could say anything
     run = _collect(work, status, process, elapsed, time_limit_s, [p.pid for p in tree.alive()],
                    limits)
     run.breach = tree.breach if status == "limit" else None
-    run.witness = tree.witness
+    # The probe names processes by their pid in the sandbox: so does the witness given to the checks.
+    run.witness, run.harness_pid = tree.seen_inside()
+    seen = run.witness.processes.get(run.harness_pid)
+    run.harness_ppid = seen.ppid if seen is not None else os.getpid()
+    run.containment = sandbox.BUBBLEWRAP if sandboxed else sandbox.PROCESS_TREE
+    if sandboxed:
+        run.returncode = sandbox.exit_signal(run.returncode)
     return run
 
 
@@ -188,7 +215,8 @@ def _copy_submission(submission: Path, destination: Path) -> None:
 def _environment(work: Path) -> dict:
     environment = {key: value for key, value in os.environ.items()
                    if not key.startswith(("PYTHON", "MPGRADE"))}
-    environment.update(PYTHONPATH=str(PROBE_DIR), MPGRADE_PROBE=str(work / "probe.json"),
+    environment.update(PYTHONPATH=str(PROBE_DIR), MPGRADE_PROBE=str(work / "probe.json"), HOME=str(work),
+                       TMPDIR=str(work / "tmp"),  # the run's temporary files go with its folder
                        PYTHONUNBUFFERED="1", PYTHONIOENCODING="utf-8", PYTHONDONTWRITEBYTECODE="1",
                        PYTHONUTF8="1")
     return environment
@@ -368,20 +396,30 @@ def _is_event(event: object) -> bool:
 
 
 def _read_events(observations: Path, oversized: list[str]) -> tuple[list[dict], int]:
+    """The probe's records, each process's in ``<pid>.jsonl``. Nothing can be hidden behind the
+    reading limits: a file of another name, a record in a file not its process's, each file
+    beyond the number or the bytes read are counted as malformed (and the run is refuted:
+    ``grader.witness``), never silently skipped."""
     events, malformed, budget = [], 0, EVENTS_LIMIT
-    for path in sorted(observations.glob("*.jsonl"))[:EVENT_FILES_LIMIT]:
+    paths = sorted(observations.glob("*.jsonl"))
+    named = [path for path in paths if path.stem.isdigit() and str(int(path.stem)) == path.stem]
+    malformed += len(paths) - len(named)
+    malformed += max(0, len(named) - EVENT_FILES_LIMIT)
+    for index, path in enumerate(named[:EVENT_FILES_LIMIT]):
         with open(path, "rb") as records:
             data = records.read(budget + 1)
         if len(data) > budget:
             oversized.append(path.name)
+            malformed += len(named[:EVENT_FILES_LIMIT]) - index
             break
         budget -= len(data)
+        owner = int(path.stem)
         for line in data.decode("utf-8", "replace").splitlines():
             try:
                 event = json.loads(line)
             except (ValueError, RecursionError):
                 continue  # a line cut short by a kill
-            if _is_event(event):
+            if _is_event(event) and event["pid"] == owner:
                 events.append(event)
             else:
                 malformed += 1

@@ -22,6 +22,7 @@ import ctypes
 import ctypes.util
 import os
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -82,6 +83,7 @@ class ProcessLimits:
     cpu_s: float
     memory_mb: int
     file_mb: int
+    tasks: int | None = None  # RLIMIT_NPROC: only for a run under a uid of its own (grader.sandbox)
 
 
 def limits_note() -> str | None:
@@ -101,6 +103,8 @@ def _set_limits(limits: ProcessLimits) -> None:
     # SIGXCPU at the soft limit, SIGKILL one second later at the hard limit (SIGXCPU may be ignored).
     wanted = [("RLIMIT_CPU", cpu, cpu + 1), ("RLIMIT_AS", limits.memory_mb * MB, limits.memory_mb * MB),
               ("RLIMIT_FSIZE", limits.file_mb * MB, limits.file_mb * MB), ("RLIMIT_CORE", 0, 0)]
+    if limits.tasks is not None:
+        wanted.append(("RLIMIT_NPROC", limits.tasks, limits.tasks))
     for name, soft, hard in wanted:
         if hasattr(resource, name):
             try:
@@ -142,6 +146,7 @@ class Seen:
     # run_delay); None where the system does not say. Running + waiting = the time it computed.
     waited_s: float | None = None
     adopted: bool = False  # came back to the grader as an orphan while the harness was running
+    inner_pid: int | None = None  # its pid in the sandbox's PID namespace (NSpid), when sandboxed
 
 
 @dataclass(frozen=True)
@@ -151,6 +156,9 @@ class Look:
     t0: float
     t1: float
     pids: frozenset
+    # The last pid the kernel gave out in the run's PID namespace (the sandbox's, else the
+    # machine's) by the end of this look: a pid above it did not exist yet. None: unknown.
+    last_pid: int | None = None
 
 
 @dataclass
@@ -165,6 +173,7 @@ class Witness:
     looks: list[Look] = field(default_factory=list)
     step_seen: dict[str, tuple[float, float]] = field(default_factory=dict)  # step -> (absent, present)
     reused: set[int] = field(default_factory=set)  # pids that named two processes in this run
+    first_pid: int | None = None  # the namespace's last pid given out before the run began
     peak_processes: int = 0
     peak_memory_mb: float = 0.0
 
@@ -195,13 +204,21 @@ class Tree:
     runs is taken as one of its own (the grader starts nothing else meanwhile).
     """
 
-    def __init__(self, root: subprocess.Popen, started: float, limits: TreeLimits | None = None) -> None:
+    def __init__(self, root: subprocess.Popen, started: float, limits: TreeLimits | None = None,
+                 sandboxed: bool = False, pids_before: int | None = None) -> None:
         become_subreaper()
         self.root = root
         self.limits = limits
+        # Sandboxed (grader.sandbox): root is bwrap, its child the namespace's init (pid 1 inside),
+        # which starts the harness and then adopts the orphans of the run.
+        self.sandboxed = sandboxed
+        self.init: int | None = None
+        self.harness: int | None = None
         self.me = os.getpid()
         self.processes: dict[int, psutil.Process] = {}
-        self.witness = Witness(started=started)
+        # ``pids_before``: the machine's pid counter read before the root was started (last_pid()).
+        self.pids_before = pids_before
+        self.witness = Witness(started=started, first_pid=0 if sandboxed else pids_before)
         self._others = self._children_of_me() - {root.pid}  # ours before the tree: never touched
         self._offset = None  # kernel start time minus monotonic time, from the root
         self.breach: str | None = None
@@ -221,7 +238,12 @@ class Tree:
         parents = _ppid_map()
         # Read after the map: if the harness still runs now, every orphan in the map lost its
         # parent while it ran (not merely because the harness itself has just exited).
-        harness_running = self.root.returncode is None and _running(self.processes.get(self.root.pid))
+        if self.sandboxed and self.harness is None:
+            self._find_harness(parents)
+        # Sandboxed, bwrap outlives the harness for a moment: the harness itself must be running.
+        harness = self.harness if self.sandboxed else self.root.pid
+        harness_running = (self.root.returncode is None and harness is not None
+                           and _running(self.processes.get(harness)))
         found = self._walk(parents)
         for pid in found:
             if pid not in self.processes or self._reused(pid):
@@ -229,11 +251,23 @@ class Tree:
         t1 = time.monotonic()
         self._update(found, t0, t1)
         if harness_running:  # a process already known may lose its parent later
+            adopter = self.init if self.sandboxed else self.me
             for pid in found:
                 seen = self.witness.processes.get(pid)
-                if seen is not None and parents.get(pid) == self.me and pid != self.root.pid:
+                if (seen is not None and parents.get(pid) == adopter
+                        and pid not in (self.root.pid, self.harness)):
                     seen.adopted = True
         return self._judge(found)
+
+    def _find_harness(self, parents: dict[int, int]) -> None:
+        """Sandboxed: bwrap's child is the namespace's init, whose first child (the lowest pid
+        inside) is the harness; later children of init are orphans of the run."""
+        if self.init is None:
+            self.init = next((pid for pid, ppid in parents.items() if ppid == self.root.pid), None)
+        if self.init is not None:
+            inside = [(_inner_pid(pid) or 0, pid) for pid, ppid in parents.items() if ppid == self.init]
+            if inside:
+                self.harness = min(inside)[1]
 
     def _walk(self, parents: dict[int, int]) -> set[int]:
         children: dict[int, list[int]] = {}
@@ -267,12 +301,22 @@ class Tree:
             self._offset = created - self.witness.started
         offset = self._offset if self._offset is not None else time.time() - time.monotonic()
         adopted = ppid == self.me and pid != self.root.pid and harness_running
+        inner = None
+        if self.sandboxed:
+            inner = _inner_pid(pid)
+            adopted = ppid == self.init and pid != self.harness and harness_running
         self.processes[pid] = process
-        self.witness.processes[pid] = Seen(pid, ppid, created - offset, now, now, adopted=adopted)
+        self.witness.processes[pid] = Seen(pid, ppid, created - offset, now, now, adopted=adopted,
+                                           inner_pid=inner)
 
     def _update(self, found: set[int], t0: float, t1: float) -> None:
         witness = self.witness
-        witness.looks.append(Look(t0, t1, frozenset(found)))
+        last = last_pid()
+        if self.sandboxed and last is not None and self.pids_before is not None:
+            # Every task of the sandbox takes a pid there and one in the machine's namespace:
+            # the sandbox cannot have given out more pids than the machine did since it began.
+            last = last - self.pids_before if last >= self.pids_before else None
+        witness.looks.append(Look(t0, t1, frozenset(found), last))
         for pid, seen in witness.processes.items():
             if pid in found:
                 seen.last_seen, seen.gone_at = t0, None
@@ -304,21 +348,17 @@ class Tree:
         return self.breach
 
     def alive(self) -> list[psutil.Process]:
-        """The remembered processes still running (zombies are dead: they only await their parent)."""
-        running = []
-        for process in self.processes.values():
-            try:
-                if process.is_running() and process.status() != psutil.STATUS_ZOMBIE:
-                    running.append(process)
-            except psutil.Error:
-                pass
-        return running
+        """The remembered processes still running: any of whose threads runs (a zombie leader
+        whose other threads run is alive; a zombie with none only awaits its parent)."""
+        return [process for process in self.processes.values() if _running(process)]
 
     def request_stacks(self) -> None:
         """Ask every process to write where each of its threads is (the probe answers SIGUSR1)."""
         if not STACKS_AVAILABLE:
             return
         for process in self.alive():
+            if self.sandboxed and process.pid in (self.root.pid, self.init):
+                continue  # bwrap's own processes: the signal would end the sandbox at once
             try:
                 process.send_signal(signal.SIGUSR1)
             except psutil.Error:
@@ -334,14 +374,11 @@ class Tree:
                 pass
         for _ in range(KILL_ROUNDS):
             self.look()
-            running = self.alive()
-            if not running:
+            # Every process ever seen, whatever its state: a leader that looks like a zombie may
+            # still have threads running, and SIGKILL to its pid ends them all.
+            _kill_all(self.processes.values())
+            if not self.alive():
                 break
-            for process in running:
-                try:
-                    process.kill()  # psutil checks the start time: a reused pid is never hit
-                except psutil.Error:
-                    pass
             time.sleep(KILL_PAUSE_S)
         self.witness.ended = time.monotonic()
         try:  # through Popen, which keeps the return code (psutil would reap it first)
@@ -351,6 +388,142 @@ class Tree:
         others = [process for pid, process in self.processes.items() if pid != self.root.pid]
         psutil.wait_procs(others, timeout=REAP_TIMEOUT_S)
         _reap(set(self.processes) - {self.root.pid})
+
+
+    def seen_inside(self) -> tuple[Witness, int | None]:
+        """What the grader saw, named as the sandboxed processes name themselves (their pid in the
+        sandbox's PID namespace, which is what the probe records), and the harness's pid there.
+        bwrap's own two processes are left out: they are not the submission's."""
+        if not self.sandboxed:
+            return self.witness, self.root.pid
+        outer = self.witness
+        inside = {pid: seen.inner_pid for pid, seen in outer.processes.items()
+                  if seen.inner_pid is not None and pid not in (self.root.pid, self.init)}
+        witness = Witness(outer.started, outer.ended, step_seen=outer.step_seen,
+                          peak_processes=outer.peak_processes, peak_memory_mb=outer.peak_memory_mb,
+                          first_pid=outer.first_pid)
+        for pid, inner in inside.items():
+            seen = outer.processes[pid]
+            witness.processes[inner] = Seen(inner, inside.get(seen.ppid, 1 if seen.ppid == self.init else 0),
+                                            seen.created, seen.first_seen, seen.last_seen,
+                                            seen.gone_at, seen.cpu_s, seen.adopted, inner)
+        witness.looks = [Look(look.t0, look.t1, frozenset(inside[pid] for pid in look.pids if pid in inside),
+                              look.last_pid) for look in outer.looks]
+        # Two processes of the run with one pid inside: the second is a reuse, as outside.
+        counted: dict[int, int] = {}
+        for inner in inside.values():
+            counted[inner] = counted.get(inner, 0) + 1
+        witness.reused = {inner for inner, count in counted.items() if count > 1}
+        witness.reused |= {inside[pid] for pid in outer.reused if pid in inside}
+        return witness, inside.get(self.harness) if self.harness is not None else None
+
+
+def last_pid() -> int | None:
+    """Linux: the last pid the kernel gave out in the grader's PID namespace (pids go up until
+    they wrap around at ``pid_max``). None elsewhere."""
+    if not LINUX:
+        return None
+    try:
+        with open("/proc/sys/kernel/ns_last_pid", "rb") as last:
+            return int(last.read())
+    except (OSError, ValueError):
+        return None
+
+
+def _inner_pid(pid: int) -> int | None:
+    """Linux: the pid of ``pid`` in the innermost PID namespace it belongs to (the last number of
+    ``NSpid`` in ``/proc/<pid>/status``), or None when it is in the grader's own namespace."""
+    try:
+        with open(f"/proc/{pid}/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"NSpid:"):
+                    numbers = line.split()[1:]
+                    return int(numbers[-1]) if len(numbers) > 1 else None
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+class SharedFiles:
+    """What a run left in the machine's shared memory (``/dev/shm``: the semaphores and shared
+    memory of ``multiprocessing``, or a file a submission filled there), which outlives its
+    processes and escapes the watchdog. Outside a sandbox (whose ``/tmp`` and ``/dev/shm`` are its
+    own), the regular files that appeared there during the run, belong to the grader's user and no
+    living process holds open or mapped are removed after the run: another grader's run beside
+    this one keeps the files it uses. (The run's ``TMPDIR`` is in its own folder, removed with it.)"""
+
+    # Not /tmp: other programs of the user leave files there between two of their steps (the run's
+    # TMPDIR is its own folder instead). Files only: a folder may be another run's.
+    FOLDERS = ("/dev/shm",)
+
+    def __init__(self) -> None:
+        self.started = time.time()
+        self.before = {folder: _names(folder) for folder in self.FOLDERS}
+
+    def remove(self) -> list[str]:
+        uid = os.geteuid() if hasattr(os, "geteuid") else None
+        candidates = []
+        for folder in self.FOLDERS:
+            for name in _names(folder) - self.before[folder]:
+                path = os.path.join(folder, name)
+                try:
+                    status = os.lstat(path)
+                except OSError:
+                    continue
+                if (stat.S_ISREG(status.st_mode) and status.st_uid == uid
+                        and status.st_ctime >= self.started - 1):
+                    candidates.append(path)
+        if not candidates:
+            return []
+        held = _held_files()
+        removed = []
+        for path in candidates:
+            try:
+                status = os.stat(path)
+            except OSError:
+                continue
+            if (status.st_dev, status.st_ino) in held:
+                continue
+            try:
+                os.unlink(path)
+                removed.append(path)
+            except OSError:
+                pass
+        return removed
+
+
+def _names(folder: str) -> set[str]:
+    try:
+        return set(os.listdir(folder))
+    except OSError:
+        return set()
+
+
+def _held_files() -> set[tuple[int, int]]:
+    """Linux: every file (device, inode) some process has open or mapped (what it may still need).
+    By inode, not by path: glibc's sem_open maps a temporary file that it then links under the
+    semaphore's name, so /proc/<pid>/maps names the temporary file, never ``sem.mp-…`` — a
+    path-based test removed the semaphores of every other grading running beside this one."""
+    held: set[tuple[int, int]] = set()
+    for pid in _names("/proc"):
+        if not pid.isdigit():
+            continue
+        for fd in _names(f"/proc/{pid}/fd"):
+            try:
+                status = os.stat(f"/proc/{pid}/fd/{fd}")
+                held.add((status.st_dev, status.st_ino))
+            except OSError:
+                pass
+        try:
+            with open(f"/proc/{pid}/maps", "rb") as maps:
+                for line in maps:
+                    parts = line.split(None, 5)
+                    if len(parts) >= 5 and parts[4] != b"0":
+                        major, minor = (int(part, 16) for part in parts[3].split(b":"))
+                        held.add((os.makedev(major, minor), int(parts[4])))
+        except (OSError, ValueError):
+            pass
+    return held
 
 
 def kill_group(root: subprocess.Popen) -> None:
@@ -416,12 +589,8 @@ class Leftovers:
                 children = []
             found = children + [below for child in children for below in _descendants(child)]
             running = [process for process in found if _running(process)]
-            for process in running:
-                try:
-                    process.kill()
-                    ended.append(process.pid)
-                except psutil.Error:
-                    pass
+            ended += [process.pid for process in running]
+            _kill_all(found)  # whatever their state: a zombie leader's threads may run on
             # A child hands its own children to this subreaper only once it has fully exited: reap
             # it, or they would go to init after this process has gone, alive and unseen.
             gone, _ = psutil.wait_procs(children, timeout=REAP_TIMEOUT_S)
@@ -452,10 +621,41 @@ def _descendants(process: psutil.Process) -> list[psutil.Process]:
         return []
 
 
+def _kill_all(processes) -> None:
+    for process in processes:
+        try:
+            process.kill()  # psutil checks the start time: a reused pid is never hit
+        except psutil.Error:
+            pass
+
+
 def _running(process: psutil.Process | None) -> bool:
+    """Whether any thread of ``process`` runs. A process is dead only when none does: a leader
+    whose main thread exited shows as a zombie while its other threads run on (Linux lists them in
+    ``/proc/<pid>/task``)."""
     if process is None:
         return True  # not looked at yet: the harness has just been started
     try:
-        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+        if not process.is_running():
+            return False
+        if process.status() != psutil.STATUS_ZOMBIE:
+            return True
     except psutil.Error:
         return False
+    return LINUX and _threads_running(process.pid)
+
+
+def _threads_running(pid: int) -> bool:
+    """Linux: whether a thread of ``pid`` is in another state than zombie or dead."""
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return False
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/stat", "rb") as record:
+                if record.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X"):
+                    return True
+        except (OSError, IndexError):
+            continue
+    return False

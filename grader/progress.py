@@ -15,6 +15,7 @@ from typing import TextIO
 from tqdm import tqdm
 
 from grader.catalogue import Catalogue
+from grader.terminal import visible
 
 
 class Progress:
@@ -42,7 +43,7 @@ class Progress:
             if student_id in self._grading:
                 self._grading.remove(student_id)
             self.done += 1
-            text = f"[{self.done}/{self.total}] {student_id}: {line}"
+            text = visible(f"[{self.done}/{self.total}] {student_id}: {line}")  # an error may quote the student
             self._log.write(f"{datetime.now().isoformat(timespec='seconds')} {text}\n")
             self._log.flush()
             if self._bar is not None:
@@ -53,6 +54,7 @@ class Progress:
 
     def note(self, text: str) -> None:
         """A line that is not about one student (the run's start and end)."""
+        text = visible(text)
         with self._lock:
             self._log.write(f"{datetime.now().isoformat(timespec='seconds')} {text}\n")
             self._log.flush()

@@ -12,6 +12,7 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
+from grader import sandbox
 from grader.catalogue import Catalogue
 from grader.config import Course
 from grader.grading import Results
@@ -46,6 +47,8 @@ def build(results: Results, course: Course, exercises: list[str], catalogue: Cat
         "max_score": round(sum(section["max_score"] for section in sections), 2),
         "seed": seed,
         "start_method": start_method,
+        # what kept the student's processes apart: "bubblewrap" (grader.sandbox) or "process-tree"
+        "containment": sandbox.containment(),
         "language": catalogue.language,
         "graded_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import sys
 import textwrap
+import unicodedata
 from typing import TextIO
 
 from grader.catalogue import Catalogue
@@ -14,14 +15,27 @@ COLOURS = {"passed": "32", "failed": "31", "error": "35", "pending": "33"}
 DETAIL_LINES = 8
 
 
+def visible(text: str) -> str:
+    """``text`` with its control characters shown, not obeyed: a student's output or value that
+    holds an escape sequence (cursor moves, a fake « 12/12 » drawn over the summary, a cleared
+    screen) is printed as ``\\x1b[2J``. Tabs stay; line breaks are the caller's to split."""
+    return "".join(char if char in "\t\n" or unicodedata.category(char) not in ("Cc", "Cf")
+                   else repr(char)[1:-1] if char.isascii() or unicodedata.category(char) == "Cc"
+                   else f"\\u{ord(char):04x}" for char in text)
+
+
 def use_colour(stream: TextIO) -> bool:
     return stream.isatty() and not os.environ.get("NO_COLOR")
 
 
 def render(report: dict, catalogue: Catalogue, colour: bool = False) -> str:
     paint = _painter(colour)
-    lines = [f"{catalogue.word('submission')} : {report['submission']}   "
-             f"({catalogue.word('seed')} {report['seed']}, {report['start_method']})", ""]
+    lines = [f"{catalogue.word('submission')} : {visible(str(report['submission']))}   "
+             f"({catalogue.word('seed')} {report['seed']}, {report['start_method']})"]
+    if report.get("containment"):
+        lines.append(f"{catalogue.word('containment')} : "
+                     f"{catalogue.word('containment_' + report['containment'])}")
+    lines.append("")
     if report.get("pending"):
         lines += [paint("pending", provisional_note(report, catalogue)), ""]
     for exercise in report["exercises"]:
@@ -37,12 +51,14 @@ def render(report: dict, catalogue: Catalogue, colour: bool = False) -> str:
             lines += ["", paint("title", f"{exercise['id']} — {exercise['title']}")]
         for check in failing:
             lines.append(f"  {paint(check['status'], SYMBOLS[check['status']])} "
-                         f"[{check['category']}] {check['title']}")
+                         f"[{check['category']}] {visible(check['title'])}")
             for text in (check["message"], check.get("hint")):
-                if text:
-                    lines += textwrap.wrap(text, 96, initial_indent="      ", subsequent_indent="      ")
+                if text:  # facts of the student's run are filled in: show, never obey, their controls
+                    lines += textwrap.wrap(visible(text.replace("\n", " ")), 96,
+                                           initial_indent="      ", subsequent_indent="      ")
             if check["status"] == "error" and check.get("details"):
-                lines += ["      | " + line for line in check["details"].splitlines()[-DETAIL_LINES:]]
+                lines += ["      | " + visible(line)
+                          for line in check["details"].splitlines()[-DETAIL_LINES:]]
     return "\n".join(lines) + "\n"
 
 

@@ -86,10 +86,16 @@ def _outside_the_run(spans: dict[int, tuple[float, float]], witness: Witness) ->
 def _unknown_processes(spans: dict[int, tuple[float, float]], witness: Witness,
                        harness_pid: int | None) -> list[str]:
     """A pid the records show alive across several polls, which none of those polls found in the
-    tree. (A process too short-lived to fall between two polls cannot be checked this way.)"""
+    tree; or one the kernel had not given out when the records say it lived (``Look.last_pid``:
+    pids are given out in increasing order). (A process too short-lived to fall between two polls,
+    with a pid the kernel did give out then, cannot be checked this way.)"""
     found = []
     for pid, (first, last) in sorted(spans.items()):
         if pid in witness.processes or pid == harness_pid:
+            continue
+        not_yet = _not_given_out(pid, first, witness)
+        if not_yet is not None:
+            found.append(f"pid {pid} : le système ne l'avait pas encore attribué {not_yet}")
             continue
         missed = [look for look in witness.looks if first <= look.t0 and look.t1 <= last
                   and pid not in look.pids]
@@ -97,6 +103,23 @@ def _unknown_processes(spans: dict[int, tuple[float, float]], witness: Witness,
             found.append(f"pid {pid} : {len(missed)} relevés du système pendant sa vie annoncée "
                          f"({last - first:.2f} s) ne l'ont jamais vu")
     return found
+
+
+def _not_given_out(pid: int, first: float, witness: Witness) -> str | None:
+    """Why ``pid`` cannot have existed at ``first`` by the kernel's pid counter, or None. Pids go
+    up until they wrap around at the machine's maximum: a counter that went down is left alone."""
+    counted = [look for look in witness.looks if look.last_pid is not None]
+    values = ([] if witness.first_pid is None else [witness.first_pid]) + [look.last_pid for look in counted]
+    if not counted or any(later < earlier for earlier, later in zip(values, values[1:])):
+        return None
+    if pid > counted[-1].last_pid:
+        return f"(dernier pid attribué : {counted[-1].last_pid})"
+    if witness.first_pid and pid <= witness.first_pid:
+        return "pendant l'exécution (attribué avant elle, et jamais vu)"
+    before = [look for look in counted if look.last_pid < pid]
+    if before and first < before[-1].t0 - TOLERANCE_S:
+        return f"à l'instant annoncé ({before[-1].t0 - first:.2f} s plus tôt)"
+    return None
 
 
 def _outside_their_lives(spans: dict[int, tuple[float, float]], witness: Witness) -> list[str]:

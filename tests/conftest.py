@@ -49,10 +49,22 @@ class Graded:
                 if check["status"] != "passed"}
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--containment", default="both", choices=("both", "bubblewrap", "process-tree"),
+                     help="grade the hostile cases in the bubblewrap sandbox, without it "
+                          "(MPGRADE_SANDBOX=off), or both ways (default)")
+
+
+def containments(config: pytest.Config) -> list[str]:
+    wanted = config.getoption("--containment")
+    return ["bubblewrap", "process-tree"] if wanted == "both" else [wanted]
+
+
 def grade(folder: Path, *exercises: str, seed: int = 1, start_method: str | None = None,
           course: Path | None = None, json_path: Path | None = None, html_path: Path | None = None,
-          language: str | None = None) -> Graded:
-    """Run ``python -m grader check`` as a user does and read its JSON report."""
+          language: str | None = None, containment: str | None = None) -> Graded:
+    """Run ``python -m grader check`` as a user does and read its JSON report; ``containment``
+    "process-tree" turns the sandbox off (``MPGRADE_SANDBOX=off``), "bubblewrap" requires it."""
     json_path = json_path or folder.parent / f"report-{folder.name}-{os.getpid()}.json"
     command = [sys.executable, "-m", "grader", "check", str(folder), "--json", str(json_path),
                "--seed", str(seed)]
@@ -65,10 +77,18 @@ def grade(folder: Path, *exercises: str, seed: int = 1, start_method: str | None
         command.append(f"--start-method={start_method}")
     if course:
         command.append(f"--course={course}")
-    finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    environment = dict(os.environ)
+    if containment == "process-tree":
+        environment["MPGRADE_SANDBOX"] = "off"
+    elif containment == "bubblewrap":
+        environment.pop("MPGRADE_SANDBOX", None)
+    finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600,
+                              env=environment)
     report = json.loads(json_path.read_text(encoding="utf-8")) if json_path.exists() else {}
     if report:
         validate_report(report)
+    if containment and report:
+        assert report.get("containment") == containment, finished.stderr
     return Graded(report, finished.returncode, finished.stdout, finished.stderr)
 
 
@@ -137,11 +157,57 @@ def make_submission(folder: Path, files: dict[str, Path]) -> Path:
 TOKEN_VARIABLE = "GRADER_TEST_TOKEN"
 
 
+def live_threads(pid: int) -> int:
+    """How many threads of ``pid`` still run: a process is dead only when none does. A leader whose
+    main thread exited while another thread runs shows as a zombie, yet its other threads run on
+    (``/proc/<pid>/task``). Elsewhere than Linux: 1 unless psutil says zombie."""
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except FileNotFoundError:
+        return 0
+    except OSError:
+        try:
+            return 0 if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE else 1
+        except psutil.Error:
+            return 0
+    running = 0
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/stat", "rb") as stat:
+                state = stat.read().rsplit(b")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        running += state not in (b"Z", b"X")
+    return running
+
+
+def _environments(process: psutil.Process) -> list[dict]:
+    """The environment of ``process``, and of each of its threads (a zombie leader's own is gone)."""
+    found = []
+    try:
+        found.append(process.environ())
+    except psutil.Error:
+        pass
+    try:
+        tasks = os.listdir(f"/proc/{process.pid}/task")
+    except OSError:
+        return found
+    for task in tasks:
+        try:
+            with open(f"/proc/{process.pid}/task/{task}/environ", "rb") as environ:
+                pairs = environ.read().decode(errors="replace").split("\0")
+        except OSError:
+            continue
+        found.append(dict(pair.split("=", 1) for pair in pairs if "=" in pair))
+    return found
+
+
 @pytest.fixture
 def tracked_processes(monkeypatch):
     """Marks every process started from now on (the environment is inherited down the whole
-    tree) and returns a function that lists those still alive. A process that replaced its
-    environment (a daemon of tests/hostile/) is found by the token in its command line."""
+    tree) and returns a function that lists those still alive: any of whose threads runs, whatever
+    the state of its main thread. A process that replaced its environment (a daemon of
+    tests/hostile/) is found by the token in its command line."""
     token = uuid.uuid4().hex
     monkeypatch.setenv(TOKEN_VARIABLE, token)
 
@@ -149,8 +215,11 @@ def tracked_processes(monkeypatch):
         found = set()
         for process in psutil.process_iter():
             try:
-                marked = process.environ().get(TOKEN_VARIABLE) == token or token in process.cmdline()
-                if process.pid != os.getpid() and marked and process.status() != psutil.STATUS_ZOMBIE:
+                if process.pid == os.getpid() or not live_threads(process.pid):
+                    continue
+                marked = (any(environ.get(TOKEN_VARIABLE) == token for environ in _environments(process))
+                          or token in process.cmdline())
+                if marked:
                     found.add(process.pid)
             except psutil.Error:
                 pass

@@ -1,9 +1,16 @@
 """The harness runs student code apart, ends its whole tree, and reports what it observed."""
 from __future__ import annotations
 
+import os
+import shutil
+import textwrap
 import time
+import uuid
+from pathlib import Path
 
-from conftest import DATA, SOLUTIONS, make_submission
+import pytest
+
+from conftest import DATA, ROOT, SOLUTIONS, make_submission
 from grader import harness
 from grader.submission import call
 
@@ -50,3 +57,83 @@ def test_output_that_is_not_utf8_is_replaced_not_fatal(tmp_path):
     path = tmp_path / "bytes.out"
     path.write_bytes(b"ok \xff\xfe end")
     assert harness.read_output(path) == "ok \ufffd\ufffd end"
+
+
+def test_in_the_sandbox_a_run_reaches_nothing_but_its_own_folder(tmp_path, monkeypatch):
+    """Another student's files (here: a report and a submission beside this one, whose paths the
+    submission knows), the machine's /tmp and /dev/shm, the network: a sandboxed run writes none
+    of them, and runs under its own uid when the grader is root."""
+    from grader import sandbox
+
+    monkeypatch.delenv("MPGRADE_SANDBOX", raising=False)
+    sandbox._bwrap.cache_clear()
+    if sandbox.containment() != sandbox.BUBBLEWRAP:
+        pytest.skip("bubblewrap is missing or does not work here")
+    token = uuid.uuid4().hex
+    # Outside /tmp (the sandbox has its own): where a teacher's --out folder would be.
+    other = ROOT / f".autre-etudiant-{token}"
+    other.mkdir()
+    (other / "report.json").write_text("{}", encoding="utf-8")
+    targets = [other / "report.json", other / "nouveau.py", Path("/tmp") / f"mpgrade-{token}",
+               Path("/dev/shm") / f"mpgrade-{token}"]
+    source = textwrap.dedent(f"""
+        import os, socket
+        def carre(x):
+            return x * x
+        def tenter():
+            done = []
+            for path in {[str(path) for path in targets]!r}:
+                try:
+                    with open(path, "w") as f:
+                        f.write("pris")
+                    done.append(path)
+                except OSError:
+                    pass
+            try:
+                socket.create_connection(("1.1.1.1", 53), timeout=2)
+                done.append("network")
+            except OSError:
+                pass
+            return {{"written": done, "uid": os.getuid()}}
+    """)
+    folder = tmp_path / "s"
+    folder.mkdir()
+    (folder / "ex03_pool_map.py").write_text(source, encoding="utf-8")
+    try:
+        run = harness.run_calls(folder, "ex03_pool_map", [call("tenter")], time_limit_s=20,
+                                start_method="spawn")
+        assert run.status == "finished" and run.containment == sandbox.BUBBLEWRAP, run.stderr
+        value = run.call(0).value
+        assert (other / "report.json").read_text(encoding="utf-8") == "{}"
+        assert [path for path in targets[1:] if path.exists()] == []
+    finally:
+        shutil.rmtree(other, ignore_errors=True)
+    # Inside, /tmp and /dev/shm are the run's own: writing there is allowed, and vanishes with it.
+    assert set(value["written"]) <= {str(targets[2]), str(targets[3])}, value
+    if os.geteuid() == 0:
+        assert value["uid"] == sandbox.FIRST_UID + os.getpid()
+
+
+@pytest.mark.skipif(not Path("/dev/shm").is_dir(), reason="no /dev/shm here")
+def test_only_what_no_process_holds_is_removed_from_dev_shm():
+    """After a run outside the sandbox, its files left in /dev/shm go; a semaphore that another
+    grading beside it created meanwhile, and still uses, stays (glibc maps it under a temporary
+    name: it is recognised by its inode)."""
+    import multiprocessing
+
+    from grader.process_tree import SharedFiles
+
+    shared = SharedFiles()
+    left = Path("/dev/shm") / f"mpgrade-test-{uuid.uuid4().hex}"
+    left.write_bytes(b"x")
+    lock = multiprocessing.get_context("spawn").Lock()  # named, in /dev/shm, mapped here
+    named = {path for path in Path("/dev/shm").glob("sem.mp-*")
+             if path.stat().st_ctime >= shared.started - 1}
+    try:
+        removed = shared.remove()
+        assert str(left) in removed and not left.exists()
+        assert named and all(path.exists() for path in named), removed
+        with lock:
+            pass
+    finally:
+        left.unlink(missing_ok=True)

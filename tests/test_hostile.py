@@ -7,6 +7,9 @@ its environment, or in its command line for a daemon that replaced its environme
 """
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -14,12 +17,20 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import COURSE, SOLUTIONS, grade, make_submission
+from conftest import COURSE, SOLUTIONS, TOKEN_VARIABLE, containments, grade, make_submission
 
 HOSTILE = Path(__file__).parent / "hostile"
+
+
+def bubblewrap_works() -> bool:
+    environment = {key: value for key, value in os.environ.items() if key != "MPGRADE_SANDBOX"}
+    return subprocess.run([sys.executable, "-c", "from grader import sandbox; "
+                           "raise SystemExit(sandbox.containment() != sandbox.BUBBLEWRAP)"],
+                          cwd=Path(__file__).parent.parent, env=environment).returncode == 0
 SPEC = yaml.safe_load((HOSTILE / "expectations.yaml").read_text(encoding="utf-8"))
 GRADING_LIMIT_S = 60
 RESPONSIVE_S = 2.0  # the longest a 50 ms sleep of this test process may be late while grading
+SHARED_FOLDERS = [Path("/dev/shm"), Path("/tmp")]  # what outlives a run if nobody removes it
 FAKE_MARKER = "FAUX-RAPPORT-PARFAIT"  # what tests/hostile/ecrase_rapports.py writes and prints
 
 
@@ -62,8 +73,20 @@ class Heartbeat:
         self._thread.join()
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "containment" in metafunc.fixturenames:
+        metafunc.parametrize("containment", containments(metafunc.config))
+
+
+@pytest.fixture(autouse=True)
+def _needs_bubblewrap(request: pytest.FixtureRequest) -> None:
+    containment = request.node.callspec.params.get("containment") if hasattr(request.node, "callspec") else None
+    if containment == "bubblewrap" and not bubblewrap_works():
+        pytest.skip("bubblewrap (bwrap) is missing or does not work here: sandboxed cases not run")
+
+
 @pytest.mark.parametrize("case", sorted(SPEC["cases"]))
-def test_a_hostile_submission_is_contained_and_diagnosed(tmp_path, hostile_course, case,
+def test_a_hostile_submission_is_contained_and_diagnosed(tmp_path, hostile_course, case, containment,
                                                          tracked_processes):
     spec = SPEC["cases"][case]
     exercise_id = spec["exercise"]
@@ -73,9 +96,9 @@ def test_a_hostile_submission_is_contained_and_diagnosed(tmp_path, hostile_cours
     folder = make_submission(tmp_path / case, files)
     with Heartbeat() as heartbeat:
         started = time.monotonic()
-        graded = grade(folder, exercise_id, *companions, course=hostile_course)
+        graded = grade(folder, exercise_id, *companions, course=hostile_course, containment=containment)
         elapsed = time.monotonic() - started
-    print(f"{case}: {elapsed:.1f} s, heartbeat late by {heartbeat.worst:.2f} s at worst")
+    print(f"{case} [{containment}]: {elapsed:.1f} s, heartbeat late by {heartbeat.worst:.2f} s at worst")
 
     assert graded.report, graded.stdout + graded.stderr
     checks = graded.checks(exercise_id)
@@ -90,19 +113,24 @@ def test_a_hostile_submission_is_contained_and_diagnosed(tmp_path, hostile_cours
         assert graded.exercise(companion)["score"] == graded.exercise(companion)["max_score"]
     assert graded.report["internal_errors"] == 0 and graded.returncode == 1
     assert graded.report["submission"] == folder.name and FAKE_MARKER not in graded.stdout
+    # Not a terminal: the grader writes no escape sequence of its own, and shows the student's.
+    assert "\x1b" not in graded.stdout + graded.stderr
     assert elapsed < GRADING_LIMIT_S
     assert heartbeat.worst < RESPONSIVE_S
     assert tracked_processes() == set()
+    token = os.environ[TOKEN_VARIABLE]  # hostile files name what they leave with it
+    assert [path for folder in SHARED_FOLDERS for path in folder.glob(f"*{token}*")] == []
 
 
 def test_a_report_overwritten_by_the_submission_is_written_again_by_the_grader(
-        tmp_path, hostile_course, tracked_processes):
+        tmp_path, hostile_course, containment, tracked_processes):
     """ecrase_rapports.py finds the report's path in its ancestors' command lines and writes a
     perfect score there: the grader writes the report after every student process is dead."""
     folder = make_submission(tmp_path / "s", {"ex03_pool_map": HOSTILE / "ecrase_rapports.py"})
     json_path = tmp_path / "rapport.json"
     json_path.write_text('{"score": 0}', encoding="utf-8")  # a previous run's report, to be found
-    graded = grade(folder, "ex03_pool_map", course=hostile_course, json_path=json_path)
+    graded = grade(folder, "ex03_pool_map", course=hostile_course, json_path=json_path,
+                   containment=containment)
     text = json_path.read_text(encoding="utf-8")
     assert FAKE_MARKER not in text and graded.report["submission"] == "s"
     assert graded.report["score"] < graded.report["max_score"]

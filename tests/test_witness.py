@@ -110,6 +110,27 @@ def test_malformed_records_are_dropped_and_counted(tmp_path):
     assert len(events) == 1 and malformed == 3
 
 
+def test_records_cannot_be_hidden_behind_the_reading_limits(tmp_path, monkeypatch):
+    """A record file of another name, a record in another process's file, files beyond the number
+    read or a large file read first: each is counted as malformed, so the run is refuted, instead
+    of the records after it being silently skipped."""
+    observations = tmp_path / "obs"
+    observations.mkdir()
+    real = {"ev": "call", "pid": 7, "fn": "carre", "t0": 1.0, "t1": 2.0}
+    (observations / "7.jsonl").write_text(json.dumps(real) + "\n", encoding="utf-8")
+    (observations / "0000.jsonl").write_text(json.dumps(dict(real, pid=0)) + "\n", encoding="utf-8")
+    (observations / "8.jsonl").write_text(json.dumps(dict(real, pid=9)) + "\n", encoding="utf-8")
+    events, malformed = harness._read_events(observations, [])
+    assert events == [real] and malformed == 2
+    monkeypatch.setattr(harness, "EVENT_FILES_LIMIT", 0)
+    assert harness._read_events(observations, []) == ([], 3)  # 0000, and both files left unread
+    monkeypatch.setattr(harness, "EVENT_FILES_LIMIT", 2000)
+    (observations / "1.jsonl").write_bytes(b" " * (harness.EVENTS_LIMIT + 1))
+    oversized = []
+    events, malformed = harness._read_events(observations, oversized)
+    assert oversized == ["1.jsonl"] and malformed >= 3 and events == []
+
+
 def test_a_step_name_from_the_result_file_never_reaches_outside_the_run():
     assert not harness._is_step({"name": "../../../etc/passwd", "status": "ok", "t0": 1, "t1": 2})
     assert harness._is_step({"name": "call-3", "status": "ok", "t0": 1, "t1": 2})

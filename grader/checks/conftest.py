@@ -68,12 +68,6 @@ def rng(pytestconfig: pytest.Config, exercise_id: str) -> random.Random:
     return random.Random(f"{pytestconfig.getoption('--seed')}:{exercise_id}")
 
 
-@pytest.fixture(scope="session")
-def grader_pid() -> int:
-    """The parent of every harness: what ``os.getppid()`` returns in the student's main process."""
-    return os.getpid()
-
-
 @pytest.fixture
 def measured(request: pytest.FixtureRequest) -> dict:
     """Figures a check reports even when it passes (e.g. timings): filled by the check."""

@@ -26,6 +26,13 @@ _sleep = time.sleep  # bound before the student's module is imported
 _HARNESS_PID = os.getpid()
 _times = os.times
 _WORKDIR = os.getcwd()
+# psutil too, before the submission's folder is on sys.path: a psutil.py the submission leaves
+# there is never the one the harness counts children with (tests/hostile/psutil_ombre.py).
+try:
+    import psutil as _psutil
+    _Process, _PsError = _psutil.Process, _psutil.Error
+except ImportError:
+    _psutil = None
 
 
 def main(request_path):
@@ -345,20 +352,18 @@ def _children_alive():
     tracker = getattr(sys.modules.get("multiprocessing.resource_tracker"), "_resource_tracker", None)
     forkserver = getattr(sys.modules.get("multiprocessing.forkserver"), "_forkserver", None)
     helpers = {getattr(tracker, "_pid", None), getattr(forkserver, "_forkserver_pid", None)}
-    try:
-        import psutil
-    except ImportError:
+    if _psutil is None:
         return [{"pid": child.pid, "status": "?"} for child in multiprocessing.active_children()]
     alive = []
     try:
-        children = psutil.Process(_HARNESS_PID).children(recursive=True)
-    except psutil.Error:
+        children = _Process(_HARNESS_PID).children(recursive=True)
+    except _PsError:
         return alive
     for child in children:
         try:
             if child.pid not in helpers and child.ppid() not in helpers:
                 alive.append({"pid": child.pid, "status": child.status()})
-        except psutil.Error:
+        except _PsError:
             pass
     return alive
 

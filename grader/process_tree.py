@@ -26,6 +26,7 @@ import stat
 import subprocess
 import sys
 import time
+import dataclasses
 from dataclasses import dataclass, field
 
 import psutil
@@ -404,9 +405,9 @@ class Tree:
                           first_pid=outer.first_pid)
         for pid, inner in inside.items():
             seen = outer.processes[pid]
-            witness.processes[inner] = Seen(inner, inside.get(seen.ppid, 1 if seen.ppid == self.init else 0),
-                                            seen.created, seen.first_seen, seen.last_seen,
-                                            seen.gone_at, seen.cpu_s, seen.adopted, inner)
+            witness.processes[inner] = dataclasses.replace(
+                seen, pid=inner, ppid=inside.get(seen.ppid, 1 if seen.ppid == self.init else 0),
+                inner_pid=inner)
         witness.looks = [Look(look.t0, look.t1, frozenset(inside[pid] for pid in look.pids if pid in inside),
                               look.last_pid) for look in outer.looks]
         # Two processes of the run with one pid inside: the second is a reuse, as outside.

@@ -1,7 +1,8 @@
 # Two commands do all the set-up: `make check` (grade exercises/) and `make test` (the project's
 # suite). Each creates .venv and installs the project when it is missing or older than pyproject.toml.
-# Without make (Windows): python -m venv .venv, .venv\Scripts\pip install -e .[test], then
-# .venv\Scripts\python -m grader check exercises
+# `make check EX=3` (or EX=ex03_pool_map, EX=1,3) grades only those exercises.
+# Without make (Windows): py -m venv .venv, .venv\Scripts\python -m pip install -e ., then
+# .venv\Scripts\python -m grader check --exercise 3
 
 PYTHON_FOR_VENV ?= python3
 VENV := .venv
@@ -10,8 +11,10 @@ INSTALLED := $(VENV)/.installed
 
 .PHONY: check test clean
 
+EX ?=
+
 check: $(INSTALLED)
-	$(PYTHON) -m grader check exercises --json rapport.json --html rapport.html
+	@$(PYTHON) -m grader check exercises $(if $(EX),--exercise $(EX)) --json rapport.json --html rapport.html
 
 # The suite in two parts: most checks on three workers (they often wait on graded subprocesses), then
 # alone the checks under CPU load (their two CPU hogs must be the only extra load) and those that
@@ -20,10 +23,14 @@ test: $(INSTALLED)
 	$(PYTHON) -m pytest -n 3 --dist loadfile -m "not load and not serial"
 	$(PYTHON) -m pytest -m "load or serial"
 
+# Said in French (the students' language) since it is the first thing a fresh clone prints.
 $(INSTALLED): pyproject.toml
-	$(PYTHON_FOR_VENV) -m venv $(VENV)
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e ".[test]"
-	touch $(INSTALLED)
+	@echo "mpgrade : installation du correcteur dans $(VENV) (pytest, PyYAML, Jinja2, psutil, tqdm), une seule fois..."
+	@start=$$(date +%s); \
+	$(PYTHON_FOR_VENV) -m venv $(VENV) && \
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e ".[test]" && \
+	touch $(INSTALLED) && \
+	echo "mpgrade : installé en $$(( $$(date +%s) - start )) s."
 
 clean:
 	rm -rf $(VENV) rapport.json rapport.html

@@ -29,6 +29,14 @@ class Scenario:
     def step(self, index: int) -> Step:
         return self.run.call(index)
 
+    def expect_written(self, function: str, *indexes: int) -> None:
+        """Fail with « not written yet » when ``function``, run in a child during the calls
+        ``indexes``, raised NotImplementedError there (the child's output is the step's)."""
+        for index in indexes:
+            step = self.step(index)
+            if step is not None and "NotImplementedError" in step.stderr:
+                raise CheckFailed("a_faire", fonction=function)
+
 
 def shorten(value: object, limit: int = SHOWN_CHARACTERS) -> str:
     text = value if isinstance(value, str) else repr(value)

@@ -8,8 +8,11 @@ PYTHON_FOR_VENV ?= python3
 VENV := .venv
 PYTHON := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
+# The suite's own tools (pytest-xdist, check-jsonschema, nox) on top: a student's `make check`
+# installs only what grading needs.
+TEST_INSTALLED := $(VENV)/.installed-test
 
-.PHONY: check test clean
+.PHONY: check test smoke clean
 
 EX ?=
 
@@ -19,18 +22,26 @@ check: $(INSTALLED)
 # The suite in two parts: most checks on three workers (they often wait on graded subprocesses), then
 # alone the checks under CPU load (their two CPU hogs must be the only extra load) and those that
 # compare timing verdicts across runs (the cohort).
-test: $(INSTALLED)
-	$(PYTHON) -m pytest -n 3 --dist loadfile -m "not load and not serial"
+test: $(TEST_INSTALLED)
+	$(PYTHON) -m pytest -n 3 --dist loadfile -m "not load and not serial and not smoke"
 	$(PYTHON) -m pytest -m "load or serial"
+
+# The quick check of every Python version found (noxfile.py): what .ci/run runs before `make test`.
+smoke: $(TEST_INSTALLED)
+	$(VENV)/bin/nox -s smoke --no-error-on-missing-interpreters
 
 # Said in French (the students' language) since it is the first thing a fresh clone prints.
 $(INSTALLED): pyproject.toml
 	@echo "mpgrade : installation du correcteur dans $(VENV) (pytest, PyYAML, Jinja2, psutil, tqdm), une seule fois..."
 	@start=$$(date +%s); \
 	$(PYTHON_FOR_VENV) -m venv $(VENV) && \
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e ".[test]" && \
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e . && \
 	touch $(INSTALLED) && \
 	echo "mpgrade : installé en $$(( $$(date +%s) - start )) s."
+
+$(TEST_INSTALLED): $(INSTALLED)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -e ".[test,dev]"
+	touch $(TEST_INSTALLED)
 
 clean:
 	rm -rf $(VENV) rapport.json rapport.html

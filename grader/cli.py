@@ -24,6 +24,8 @@ INTERRUPTED = 130  # what a shell reports for Ctrl-C
 
 
 def main(argv: list[str] | None = None) -> int:
+    console.prepare(sys.stdout)  # French on a console whose code page cannot show it: no crash
+    console.prepare(sys.stderr)
     parser = _parser()
     arguments = parser.parse_args(argv)
     if arguments.command is None:
@@ -104,8 +106,6 @@ def _check(arguments: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, _interrupt)  # `kill`: pytest and the student's processes end too
     if arguments.parent_pid:
         process_tree.end_with_parent(arguments.parent_pid)
-    console.prepare(sys.stdout)
-    console.prepare(sys.stderr)
     course, texts = _settings(arguments)
     folder: Path = arguments.folder or _default_folder(course)
     problem = _usage_problem(folder, arguments.exercise, course, texts)

@@ -100,3 +100,16 @@ def test_under_make_the_rerun_command_is_make_check_ex(monkeypatch):
     assert command(["1", "3"]) == "make check EX=1,3" and command([]) == "make check"
     monkeypatch.delenv("MAKELEVEL")
     assert command(["3"]).endswith("-m grader check --exercise 3")
+
+
+def test_on_a_console_that_cannot_encode_french_the_summary_still_prints(tmp_path):
+    """No UTF-8 anywhere (an ASCII locale, PYTHONIOENCODING unset, as on an old Windows code page):
+    the grader writes its French summary anyway instead of dying on « ✔ »."""
+    environment = {key: value for key, value in os.environ.items()
+                   if not key.startswith(("PYTHONIOENCODING", "LC_", "LANG"))}
+    environment.update(LC_ALL="C", PYTHONUTF8="0", PYTHONCOERCECLOCALE="0")
+    finished = subprocess.run([sys.executable, "-m", "grader", "check", str(SOLUTIONS), "--exercise",
+                               "2", "--json", str(tmp_path / "r.json")], cwd=ROOT,
+                              capture_output=True, env=environment, timeout=300)
+    assert finished.returncode == 0, finished.stderr.decode("utf-8", "replace")
+    assert "✔ 6" in finished.stdout.decode("utf-8")

@@ -11,13 +11,14 @@ when some are in error in the gradebook, 3 when none is in error but some grades
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import signal
 import sys
 from pathlib import Path
 
-from grader import (catalogue, cohort, config, gradescope, grading, page, process_tree, report,
-                    terminal, visibility)
+from grader import (catalogue, cohort, config, console, gradescope, grading, page, process_tree,
+                    report, terminal, visibility)
 from grader.catalogue import Catalogue
 from grader.exports import classroom, junit
 from grader.exports import commands as platforms
@@ -28,6 +29,8 @@ INTERRUPTED = 130  # what a shell reports for Ctrl-C
 
 
 def main(argv: list[str] | None = None) -> int:
+    console.prepare(sys.stdout)  # French on a console whose code page cannot show it: no crash
+    console.prepare(sys.stderr)
     parser = _parser()
     arguments = parser.parse_args(argv)
     if arguments.command is None:
@@ -50,10 +53,12 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m grader", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command")
     check = commands.add_parser("check", help="grade one submission (a folder of exercise files)")
-    check.add_argument("folder", nargs="?", default="exercises", type=Path,
-                       help="the submission's folder (default: exercises)")
+    check.add_argument("folder", nargs="?", type=Path,
+                       help="the submission's folder (default: exercises, or the current folder "
+                            "when it holds the exercise files)")
     check.add_argument("--exercise", action="append", default=[], metavar="ID",
-                       help="grade only this exercise (repeatable), e.g. ex03_pool_map")
+                       help="grade only this exercise (repeatable, or a comma-separated list): "
+                            "ex03_pool_map, ex03 or 3")
     check.add_argument("--check", action="append", default=[], metavar="EXERCISE:CHECK",
                        help="grade only this check (repeatable), e.g. "
                             "ex03_pool_map:duree_dans_la_borne: what re-measures a pending check")
@@ -81,7 +86,8 @@ def _parser() -> argparse.ArgumentParser:
     grade_all.add_argument("--jobs", type=int, default=1, metavar="N",
                            help="students graded at once (timing exercises still run alone)")
     grade_all.add_argument("--exercise", action="append", default=[], metavar="ID",
-                           help="grade only this exercise (repeatable)")
+                           help="grade only this exercise (repeatable, or a comma-separated list): "
+                                "ex03_pool_map, ex03 or 3")
     grade_all.add_argument("--seed", type=int, help="seed of the random inputs (default: drawn)")
     grade_all.add_argument("--start-method", choices=config.START_METHODS)
     grade_all.add_argument("--force", action="store_true",
@@ -126,11 +132,11 @@ def _check(arguments: argparse.Namespace) -> int:
     if arguments.parent_pid:
         process_tree.end_with_parent(arguments.parent_pid)
     course, texts = _settings(arguments)
-    folder: Path = arguments.folder
+    folder: Path = arguments.folder or _default_folder(course)
     checks = [tuple(text.partition(":")[::2]) for text in arguments.check]
+    problem = _usage_problem(folder, arguments.exercise, course, texts)
     chosen = list(dict.fromkeys(arguments.exercise + [exercise for exercise, _ in checks]))
-    problem = (_usage_problem(folder, chosen, course, texts)
-               or _unknown_checks(checks, course, texts))
+    problem = problem or _unknown_checks(checks, course, texts)
     if problem:
         print(f"mpgrade: {problem}", file=sys.stderr)
         return USAGE_ERROR
@@ -151,7 +157,7 @@ def _check(arguments: argparse.Namespace) -> int:
         report.write_json(built, arguments.json)
     if arguments.junit:
         junit.write(built, arguments.junit, texts)
-    terminal.print_report(built, texts)
+    terminal.print_report(built, texts, rerun=_rerun_command(arguments, folder))
     if arguments.github_classroom:  # after the summary: printed last when not in GitHub Actions
         classroom.publish(built, texts)
     if arguments.html:
@@ -217,20 +223,62 @@ def _settings(arguments: argparse.Namespace) -> tuple[Course, Catalogue]:
 
 def _usage_problem(folder: Path, exercises: list[str], course: Course,
                    texts: Catalogue) -> str | None:
-    """Why the command cannot run as asked: its folder is not one, or an exercise is unknown."""
+    """Why the command cannot run as asked: its folder is not one, or an exercise is unknown.
+    ``exercises`` (as typed: ``3``, ``ex03``, ``1,3``) is replaced by the ids they name."""
     if not folder.is_dir():
         return f"{folder} {texts.word('not_a_folder')}"
-    unknown = [exercise for exercise in exercises if exercise not in course.exercises]
+    names = [name.strip() for given in exercises for name in given.split(",") if name.strip()]
+    unknown = [name for name in names if course.resolve(name) is None]
     if unknown:
         return (f"{texts.word('unknown_exercise')}: {', '.join(unknown)} "
                 f"({', '.join(course.exercises)})")
+    exercises[:] = list(dict.fromkeys(course.resolve(name) for name in names))
     return None
 
 
+def _default_folder(course: Course) -> Path:
+    """``exercises`` below the current folder, or the current folder itself when the student
+    runs the grader from inside it (it holds exercise files and has no ``exercises`` folder)."""
+    folder = Path("exercises")
+    if not folder.is_dir() and any(Path(f"{exercise_id}.py").is_file() for exercise_id in course.exercises):
+        return Path(".")
+    return folder
+
+
+def _rerun_command(arguments: argparse.Namespace, folder: Path):
+    """How to grade again only some exercises, as the student launched this run: ``make check
+    EX=1,3`` under make (it sets MAKELEVEL), else this very command with ``--exercise 1,3``."""
+    def command(numbers: list[str]) -> str:
+        wanted = ",".join(numbers)
+        if "MAKELEVEL" in os.environ:
+            return f"make check EX={wanted}" if wanted else "make check"
+        folder_part = "" if arguments.folder is None else f" {_quoted(str(folder))}"
+        exercises = f" --exercise {wanted}" if wanted else ""
+        return f"{_python_as_typed()} -m grader check{folder_part}{exercises}"
+    return command
+
+
+def _python_as_typed() -> str:
+    """The interpreter as the student would type it: ``.venv/bin/python`` (``.venv\\Scripts\\python``
+    on Windows, ``../.venv/bin/python`` from inside ``exercises``) when it is a virtual environment
+    of this folder or the one above, else ``python``."""
+    executable = Path(os.path.abspath(sys.executable))
+    if os.name == "nt":
+        executable = executable.with_suffix("")
+    here = Path.cwd()
+    if executable.parent.parent.parent not in (here, here.parent):  # <project>/.venv/bin/python
+        return "python"
+    return _quoted(os.path.relpath(executable))
+
+
+def _quoted(text: str) -> str:
+    return f'"{text}"' if " " in text else text
+
+
 def _unknown_checks(checks: list[tuple[str, str]], course: Course, texts: Catalogue) -> str | None:
-    """Why ``--check`` cannot be graded: a check its exercise does not have."""
+    """Why ``--check`` cannot be graded: an unknown exercise, or a check it does not have."""
     unknown = [f"{exercise}:{check}" for exercise, check in checks
-               if check not in course.exercise(exercise).checks]
+               if exercise not in course.exercises or check not in course.exercise(exercise).checks]
     return f"{texts.word('unknown_check')}: {', '.join(unknown)}" if unknown else None
 
 

@@ -86,6 +86,18 @@ class Course:
     def exercise(self, exercise_id: str) -> Exercise:
         return self.exercises[exercise_id]
 
+    def resolve(self, name: str) -> str | None:
+        """The exercise id a student means: ``ex03_pool_map``, ``ex03``, ``03`` or ``3`` (None when
+        none or several match)."""
+        if name in self.exercises:
+            return name
+        short = name.lower().removeprefix("ex")
+        if short.isdigit():
+            short = f"{int(short):02d}"
+        found = [exercise_id for exercise_id in self.exercises
+                 if exercise_id.removeprefix("ex").split("_")[0] == short]
+        return found[0] if len(found) == 1 else None
+
 
 def load(path: Path = COURSE_FILE) -> Course:
     """Read and validate the course file."""

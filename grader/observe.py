@@ -201,6 +201,22 @@ def stuck_places(run: Run, student_files: set[str]) -> list[str]:
     return places
 
 
+def unfinished_calls(run: Run) -> list[str]:
+    """Where each process was when the run was stopped, where no process could dump its stack
+    (Windows, ``MPGRADE_PORTABLE``): from the probe's records, the watched calls begun and never
+    ended, and the call the harness was making: ``pid 5*: lancer_worker``, ``pid 7: carre``."""
+    ended = {(event["pid"], event["fn"], event["t0"]) for event in run.events_of("call")}
+    places = {}
+    function = run.running_function()
+    if function and run.harness_pid is not None:
+        places[run.harness_pid] = [function]
+    for event in run.events_of("enter"):
+        if (event["pid"], event["fn"], event["t0"]) not in ended:
+            places.setdefault(event["pid"], []).append(event["fn"])
+    return [f"pid {pid}{'*' if pid == run.harness_pid else ''}: {' → '.join(dict.fromkeys(calls))}"
+            for pid, calls in sorted(places.items())]
+
+
 def crash_places(run: Run, student_files: set[str]) -> list[tuple[str, str]]:
     """Each process that crashed (a segmentation fault, an abort), from the report faulthandler
     wrote as it died: the error, and the place as in ``stuck_places``."""

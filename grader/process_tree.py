@@ -15,6 +15,12 @@ Windows has no process group kill, no SIGUSR1 and no ``resource`` module: the tr
 psutil and killed process by process, limits other than the watchdog's are not applied
 (``limits_note`` says so), and a hang is diagnosed from the output only (``STACKS_AVAILABLE``).
 macOS accepts the limits but does not enforce ``RLIMIT_AS``, and has no subreaper.
+
+``MPGRADE_PORTABLE=1`` (read here, once) makes this module take that path on Linux, so that the
+suite can run it (``tests/checks/test_portable.py``): no subreaper, no parent-death signal, no ``/proc``
+read of our own, no SIGUSR1 stack dump, no process-group kill, no resource limit: psutil only, as
+on Windows. The harness still starts in a session of its own (``CREATE_NEW_PROCESS_GROUP``'s part on
+Windows: a Ctrl-C in the student's terminal reaches the grader, which ends the tree itself).
 """
 from __future__ import annotations
 
@@ -25,20 +31,27 @@ import signal
 import stat
 import subprocess
 import sys
+import threading
 import time
 import dataclasses
 from dataclasses import dataclass, field
 
 import psutil
 
+# The portable path (see above): what a platform without Linux's process controls does.
+PORTABLE = os.environ.get("MPGRADE_PORTABLE", "") not in ("", "0")
+
 try:
     import resource
 except ImportError:  # Windows
     resource = None
+if PORTABLE:
+    resource = None
 
 POSIX = os.name == "posix"
-LINUX = sys.platform.startswith("linux")
-STACKS_AVAILABLE = hasattr(signal, "SIGUSR1")
+LINUX = sys.platform.startswith("linux") and not PORTABLE
+GROUP_KILL = POSIX and not PORTABLE  # one killpg reaches every process still in the session
+STACKS_AVAILABLE = hasattr(signal, "SIGUSR1") and not PORTABLE
 PR_SET_PDEATHSIG = 1
 PR_SET_CHILD_SUBREAPER = 36
 MB = 1024 * 1024
@@ -118,7 +131,7 @@ def popen_options(limits: ProcessLimits | None = None) -> dict:
     """Options for ``subprocess.Popen``: the harness heads its own process group, limited."""
     if not POSIX:
         return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
-    options: dict = {"start_new_session": True}
+    options: dict = {"start_new_session": True}  # also on the portable path: see the module's doc
     if limits is not None and resource is not None:
         # Runs between fork and exec: only setrlimit calls, no locks, no allocation worth noting.
         options["preexec_fn"] = lambda: _set_limits(limits)
@@ -189,7 +202,7 @@ class TreeLimits:
 
 def _ppid_map() -> dict[int, int]:
     """{pid: ppid} of every process, in one pass over /proc where psutil offers it."""
-    fast = getattr(psutil._psplatform, "ppid_map", None)
+    fast = getattr(psutil._psplatform, "ppid_map", None) if LINUX else None
     if fast is not None:
         try:
             return fast()
@@ -368,7 +381,7 @@ class Tree:
     def kill(self) -> None:
         """SIGKILL the whole tree: the process group, then every process ever seen, again until
         none is left (a tree may still be forking), then reap what came back to us."""
-        if POSIX:
+        if GROUP_KILL:
             try:
                 os.killpg(self.root.pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
@@ -529,10 +542,13 @@ def _held_files() -> set[tuple[int, int]]:
 
 def kill_group(root: subprocess.Popen) -> None:
     """SIGKILL the process group ``root`` heads (started with ``start_new_session``); where there
-    are no process groups (Windows), ``root`` alone."""
+    are no process groups (Windows), ``root`` and every process below it."""
+    if not GROUP_KILL:
+        end_tree(root)
+        return
     try:
         os.killpg(root.pid, signal.SIGKILL)
-    except (OSError, AttributeError):  # the group is already gone; no killpg on Windows
+    except OSError:  # the group is already gone
         root.kill()
     root.wait()
 
@@ -569,19 +585,55 @@ class Leftovers:
     """What a grader process leaves behind: every descendant started after this object was made.
 
     ``python -m grader check`` runs pytest under one: if a submission kills the pytest process,
-    the student's processes come back here (a subreaper) and ``end`` kills them."""
+    the student's processes come back here (a subreaper) and ``end`` kills them. Where there is
+    no subreaper (macOS, Windows, the portable path), a thread remembers the descendants every
+    ``WATCH_S`` while they still hang below this process, and ``end`` kills those too: a process
+    orphaned after it was seen once is not lost."""
+
+    WATCH_S = 0.1
 
     def __init__(self) -> None:
-        become_subreaper()
         self.me = os.getpid()
         try:
             self._before = {child.pid for child in psutil.Process(self.me).children()}
         except psutil.Error:
             self._before = set()
+        self._seen: dict[int, psutil.Process] = {}
+        self._stop = threading.Event()
+        self._watch = None
+        if not become_subreaper():
+            self._watch = threading.Thread(target=self._remember, name="mpgrade-leftovers",
+                                           daemon=True)
+            self._watch.start()
+
+    def _remember(self) -> None:
+        while not self._stop.wait(self.WATCH_S):
+            self._note()
+
+    def _note(self) -> None:
+        try:
+            children = [child for child in psutil.Process(self.me).children()
+                        if child.pid not in self._before]
+        except psutil.Error:
+            return
+        for process in children + [below for child in children for below in _descendants(child)]:
+            self._seen.setdefault(process.pid, process)
 
     def end(self) -> list[int]:
         """SIGKILL every descendant that appeared since; return their pids."""
         ended: list[int] = []
+        if self._watch is not None:
+            self._stop.set()
+            self._watch.join()
+            self._note()
+            remembered = [process for process in self._seen.values() if _running(process)]
+            for process in remembered:  # psutil checks the start time: a reused pid is never hit
+                try:
+                    process.kill()
+                    ended.append(process.pid)
+                except psutil.Error:
+                    pass
+            psutil.wait_procs(remembered, timeout=REAP_TIMEOUT_S)
         for _ in range(KILL_ROUNDS):
             try:
                 children = [child for child in psutil.Process(self.me).children()

@@ -5,6 +5,7 @@ plugin recorded: nothing here decides whether a check passed.
 """
 from __future__ import annotations
 
+import ast
 import json
 import os
 import platform
@@ -40,6 +41,8 @@ def build(results: Results, course: Course, exercises: list[str], catalogue: Cat
                 for exercise_id in exercises]
     for section in sections:
         section["runs"] = results.timelines.get(section["id"], [])
+        section["unwritten"] = unwritten_functions(submission / f"{section['id']}.py",
+                                                   course.exercise(section["id"]).functions)
     return {
         "schema": SCHEMA,
         "submission": submission.name or str(submission),
@@ -102,6 +105,28 @@ def provisional_note(report: dict, catalogue: Catalogue) -> str:
                        + [f"--exercise {exercise}" for exercise in exercises]
                        + [f"--seed {report['seed']}"])
     return catalogue.text("provisional", nombre=len(report["pending"]), commande=command)
+
+
+def unwritten_functions(path: Path, names) -> list[str]:
+    """The functions of ``names`` that ``path`` still leaves to write: their body (after the
+    docstring) only raises NotImplementedError. Read as text, never imported."""
+    try:
+        tree = ast.parse(path.read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return []
+    unwritten = []
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in names:
+            body = [statement for statement in node.body
+                    if not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant))]
+            if len(body) == 1 and isinstance(body[0], ast.Raise) and _names_not_implemented(body[0].exc):
+                unwritten.append(node.name)
+    return unwritten
+
+
+def _names_not_implemented(exception: ast.expr | None) -> bool:
+    target = exception.func if isinstance(exception, ast.Call) else exception
+    return isinstance(target, ast.Name) and target.id == "NotImplementedError"
 
 
 def machine_load() -> list[float] | None:

@@ -23,6 +23,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from grader import process_tree
+
 SWITCH = "MPGRADE_SANDBOX"  # "off" turns the sandbox off
 BUBBLEWRAP = "bubblewrap"
 PROCESS_TREE = "process-tree"
@@ -130,7 +132,7 @@ def _first_closed(path: Path) -> Path | None:
 @functools.lru_cache(maxsize=None)
 def _bwrap() -> str | None:
     """The path of a bwrap that works here (tried once per process), or None."""
-    if not sys.platform.startswith("linux") or switched_off():
+    if not process_tree.LINUX or switched_off():  # MPGRADE_PORTABLE: as on a Mac, no sandbox
         return None
     path = shutil.which("bwrap")
     if path is None:

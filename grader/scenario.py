@@ -49,6 +49,14 @@ class Scenario:
     def step(self, index: int) -> Step:
         return self.run.call(index)
 
+    def expect_written(self, function: str, *indexes: int) -> None:
+        """Fail with « not written yet » when ``function``, run in a child during the calls
+        ``indexes``, raised NotImplementedError there (the child's output is the step's)."""
+        for index in indexes:
+            step = self.step(index)
+            if step is not None and "NotImplementedError" in step.stderr:
+                raise CheckFailed("a_faire", fonction=function)
+
 
 def count_to_ask(rng: random.Random, bounds: list[int], example: int) -> int:
     """How many processes (workers, consumers) a run asks for: drawn in the course's range, never

@@ -199,7 +199,8 @@ def unfinished(run: Run, function: str | None, file_name: str) -> StudentCodeErr
                                 erreur=crash[0][0] if crash else signal_name,
                                 processus="; ".join(place for _, place in crash) or "?")
     if run.status == "timeout":
-        places = observe.stuck_places(run, {file_name})
+        # Without stack dumps (Windows), the probe's records say which calls never ended.
+        places = observe.stuck_places(run, {file_name}) or observe.unfinished_calls(run)
         return StudentCodeError("delai_depasse", fonction=function, limite=round(run.time_limit_s),
                                 processus="; ".join(places) or "?", details=output)
     if signal_name == "SIGXCPU" or (signal_name == "SIGKILL" and _cpu_exhausted(run)):

@@ -82,8 +82,8 @@ def grade(folder: Path, *exercises: str, seed: int = 1, start_method: str | None
         environment["MPGRADE_SANDBOX"] = "off"
     elif containment == "bubblewrap":
         environment.pop("MPGRADE_SANDBOX", None)
-    finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600,
-                              env=environment)
+    finished = subprocess.run(command, cwd=ROOT, capture_output=True, encoding="utf-8",
+                              errors="replace", timeout=600, env=environment)  # as piped
     report = json.loads(json_path.read_text(encoding="utf-8")) if json_path.exists() else {}
     if report:
         validate_report(report)
@@ -112,6 +112,13 @@ def assert_variant_verdicts(tmp_path: Path, exercise_id: str, variant: str, spec
     folder = make_submission(tmp_path / variant, {exercise_id: BAD / exercise_id / f"{variant}.py"})
     graded = grade(folder, exercise_id)
     assert graded.report, graded.stderr
+    assert_graded_variant(graded, exercise_id, spec)
+    assert graded.returncode == 1
+
+
+def assert_graded_variant(graded: Graded, exercise_id: str, spec: dict) -> None:
+    """The verdicts of one exercise of ``graded``, a known-bad variant: exactly its expected checks
+    fail, skip, or may fail."""
     statuses = {check_id: check["status"] for check_id, check in graded.checks(exercise_id).items()}
     failing = {check_id for check_id, status in statuses.items() if status in ("failed", "error")}
     pending = {check_id for check_id, check in graded.checks(exercise_id).items()

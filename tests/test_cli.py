@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -59,3 +60,56 @@ def test_a_check_ended_by_sigterm_ends_every_process_it_started(tracked_processe
     assert checking.wait(timeout=60) == 130, checking.stderr.read()
     assert still_alive_after(tracked_processes, 5) == set()
 
+
+
+def test_an_exercise_named_by_its_number_is_graded_alone_and_the_rerun_command_ends(tmp_path):
+    folder = make_submission(tmp_path / "faux", {"ex03_pool_map": DATA / "broken" / "carre_faux.py"})
+    finished = _check(str(folder), "--exercise", "3", "--json", str(tmp_path / "r.json"))
+    assert finished.returncode == 1, finished.stderr
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert [exercise["id"] for exercise in report["exercises"]] == ["ex03_pool_map"]
+    last = finished.stdout.rstrip().splitlines()[-1]
+    assert last.endswith(f"-m grader check {folder} --exercise 3"), finished.stdout
+
+
+def test_from_inside_the_exercises_folder_the_grader_grades_that_folder(tmp_path):
+    folder = make_submission(tmp_path / "exos", {"ex02_main_guard": SOLUTIONS / "ex02_main_guard.py"})
+    finished = subprocess.run([sys.executable, "-m", "grader", "check", "--exercise", "ex02"],
+                              cwd=folder, capture_output=True, text=True, timeout=300,
+                              env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    assert "Rendu : exos" in finished.stdout and "ex02_main_guard" in finished.stdout
+
+
+def test_make_check_ex_passes_the_exercise_to_the_grader():
+    dry = subprocess.run(["make", "-n", "check", "EX=3", "INSTALLED="], cwd=ROOT,
+                         capture_output=True, text=True, timeout=60)
+    assert "-m grader check exercises --exercise 3 " in dry.stdout, dry.stdout + dry.stderr
+    everything = subprocess.run(["make", "-n", "check", "INSTALLED="], cwd=ROOT,
+                                capture_output=True, text=True, timeout=60)
+    assert "--exercise" not in everything.stdout
+
+
+def test_under_make_the_rerun_command_is_make_check_ex(monkeypatch):
+    from argparse import Namespace
+    from pathlib import Path
+
+    from grader import cli
+    monkeypatch.setenv("MAKELEVEL", "1")
+    command = cli._rerun_command(Namespace(folder=None), Path("exercises"))
+    assert command(["1", "3"]) == "make check EX=1,3" and command([]) == "make check"
+    monkeypatch.delenv("MAKELEVEL")
+    assert command(["3"]).endswith("-m grader check --exercise 3")
+
+
+def test_on_a_console_that_cannot_encode_french_the_summary_still_prints(tmp_path):
+    """No UTF-8 anywhere (an ASCII locale, PYTHONIOENCODING unset, as on an old Windows code page):
+    the grader writes its French summary anyway instead of dying on « ✔ »."""
+    environment = {key: value for key, value in os.environ.items()
+                   if not key.startswith(("PYTHONIOENCODING", "LC_", "LANG"))}
+    environment.update(LC_ALL="C", PYTHONUTF8="0", PYTHONCOERCECLOCALE="0")
+    finished = subprocess.run([sys.executable, "-m", "grader", "check", str(SOLUTIONS), "--exercise",
+                               "2", "--json", str(tmp_path / "r.json")], cwd=ROOT,
+                              capture_output=True, env=environment, timeout=300)
+    assert finished.returncode == 0, finished.stderr.decode("utf-8", "replace")
+    assert "✔ 6" in finished.stdout.decode("utf-8")

@@ -130,6 +130,8 @@ def test_consommateur_seul(consumer: Scenario) -> None:
     """``consommateur`` puts « Consommé : item » on the output queue for each item, in order."""
     items = consumer.inputs[0]
     received = consumer.value(2, "@take") + consumer.value(4, "@drain")
+    if received != _consumed(items):
+        consumer.expect_written(CONSUMER, 1)
     expect_equal(received, _consumed(items), CONSUMER, shorten(items + [None]))
 
 
@@ -150,6 +152,7 @@ def test_consommateur_s_arrete_a_la_sentinelle(consumer: Scenario, waiting_consu
     if ended["alive"]:
         raise CheckFailed("consommateur_ne_s_arrete_pas", attente=exercise.bounds["arret_s"])
     if ended["exitcode"] != 0:
+        consumer.expect_written(CONSUMER, 1)
         raise CheckFailed("code_non_nul", fonction=CONSUMER, codes=[ended["exitcode"]])
     left = consumer.value(5, "@drain")
     if left != [MARKER]:

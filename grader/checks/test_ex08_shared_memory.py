@@ -69,6 +69,7 @@ def test_incrementer_sans_perte(increments: Scenario) -> None:
     for index in range(2, len(increments.run.calls), 3):
         codes = increments.value(index, "@together")
         if any(code != 0 for code in codes):
+            increments.expect_written(INCREMENT, index)
             raise CheckFailed("code_non_nul", fonction=INCREMENT, codes=codes)
         found = increments.value(index + 1, "@value")
         if found != expected:

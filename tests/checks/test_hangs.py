@@ -21,13 +21,24 @@ def short_course(tmp_path):
     return path
 
 
-@pytest.mark.parametrize("exercise_id, hanging_check, stuck_in", [
+HANGS = [
     ("ex03_pool_map", "carres_paralleles_resultat", "carre (ex03_pool_map.py:"),
     ("ex01_process", "lancer_worker_code_sortie", "lancer_worker (ex01_process.py:"),
-])
+]
+
+
+@pytest.mark.parametrize("exercise_id, hanging_check, stuck_in", HANGS)
 def test_hang_is_an_error_with_a_diagnosis_and_leaves_nothing(tmp_path, short_course, exercise_id,
                                                              hanging_check, stuck_in,
                                                              tracked_processes):
+    assert_hang_diagnosed(tmp_path, short_course, exercise_id, hanging_check, stuck_in,
+                          tracked_processes)
+
+
+def assert_hang_diagnosed(tmp_path, short_course, exercise_id, hanging_check, stuck_in,
+                          tracked_processes) -> dict:
+    """Grade the hanging file of ``exercise_id``: an error naming the time limit and where the
+    processes were (``stuck_in`` is in the diagnosis), within the time, nothing left."""
     folder = make_submission(tmp_path / "hang", {exercise_id: DATA / "hang" / f"{exercise_id}.py"})
     started = time.monotonic()
     graded = grade(folder, exercise_id, course=short_course)
@@ -39,3 +50,4 @@ def test_hang_is_an_error_with_a_diagnosis_and_leaves_nothing(tmp_path, short_co
     runs = 4  # at most this many harness runs of the exercise can hang, one after another
     assert elapsed < runs * (TIME_LIMIT_S + 2) + 15
     assert tracked_processes() == set()
+    return check

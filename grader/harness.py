@@ -11,6 +11,7 @@ file the student's processes could have written is read with a size limit and va
 """
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -30,6 +31,7 @@ PROBE_DIR = Path(__file__).parent / "probe"
 LINUX = sys.platform.startswith("linux")
 FATAL_MARKER = "FATAL"  # written by the probe; see mpgrade_probe.FATAL_MARKER
 FATAL_ERRORS = "fatal-*.txt"  # faulthandler's report of a crash (segfault…), one per process
+_RUN_NUMBERS = itertools.count(1)
 POLL_S = 0.05
 STACK_WAIT_S = 0.5
 OUTPUT_LIMIT = 200_000  # bytes kept of each output file, head and tail, unless the limits say
@@ -74,7 +76,7 @@ class Run:
     # (the watchdog stopped the tree: ``breach`` says which limit)
     status: str
     returncode: int | None
-    harness_pid: int | None
+    harness_pid: int | None  # inside a sandbox, its pid in the run's own namespace (often 2)
     steps: list[Step]
     events: list[dict]
     stacks: dict[int, str]
@@ -95,6 +97,9 @@ class Run:
     oversized: list[str] = field(default_factory=list)  # files too large to be read in full
     containment: str = "process-tree"  # or "bubblewrap" (grader.sandbox)
     harness_ppid: int | None = None  # the harness's parent as the harness sees it
+    # Which run of this grading it is (1, 2, …): what the report's checks and pictures name it by
+    # (its harness pid may be the same for every run: 2, inside each run's sandbox).
+    number: int = field(default_factory=lambda: next(_RUN_NUMBERS))
 
     def running_function(self) -> str | None:
         """The function whose call was under way when the run ended, if one was."""

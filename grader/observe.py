@@ -154,7 +154,8 @@ def timeline(run: Run) -> dict:
     started = {event["child"]: event for event in run.events_of("start")}
     lives = lifetimes(run, set(started))
     return {
-        "status": run.status, "elapsed_s": round(run.elapsed_s, 3), "harness_pid": run.harness_pid,
+        "run": run.number, "status": run.status, "elapsed_s": round(run.elapsed_s, 3),
+        "harness_pid": run.harness_pid,
         "calibration": run.calibration,
         "steps": [{"name": step.name, "function": _step_function(run, step), "status": step.status,
                    "t0": at(step.t0), "t1": at(step.t1)} for step in run.steps],

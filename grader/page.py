@@ -114,7 +114,7 @@ def _exercise_view(exercise: dict) -> dict:
 def _place_timelines(exercise: dict, views: list[CheckView]) -> None:
     """Each run is drawn once, beside the check it explains best; the failing checks that judged
     from it too link to it."""
-    runs = {run.get("harness_pid"): run for run in exercise.get("runs", [])}
+    runs = {run.get("run", run.get("harness_pid")): run for run in exercise.get("runs", [])}
     colours = drawing.function_colours(list(runs.values()))
     for pid, run in runs.items():
         readers = [view for view in views if pid in view.check.get("runs", [])

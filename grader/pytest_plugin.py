@@ -112,13 +112,13 @@ def pytest_json_runtest_metadata(item: pytest.Item, call: pytest.CallInfo) -> di
 
 
 def runs_used(item: pytest.Item) -> list[int]:
-    """The harness runs a check read its observations from (by harness pid, as in the timelines):
+    """The harness runs a check read its observations from (by run number, as in the timelines):
     what the report draws beside the check."""
     runs = []
     for value in getattr(item, "funcargs", {}).values():
         run = value if isinstance(value, Run) else getattr(value, "run", None)
-        if isinstance(run, Run) and run.harness_pid is not None and run.harness_pid not in runs:
-            runs.append(run.harness_pid)
+        if isinstance(run, Run) and run.number not in runs:
+            runs.append(run.number)
     return runs
 
 

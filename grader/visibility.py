@@ -67,7 +67,8 @@ def for_students(report: dict, texts: Catalogue, *, published: bool = False) -> 
             redacted = True
         if redacted and "runs" in exercise:
             wanted = {pid for check in exercise["checks"] for pid in check.get("runs", [])}
-            exercise["runs"] = [run for run in exercise["runs"] if run.get("harness_pid") in wanted]
+            exercise["runs"] = [run for run in exercise["runs"]
+                                if run.get("run", run.get("harness_pid")) in wanted]
     return student
 
 

@@ -1,0 +1,87 @@
+"""The probe reaches a watched function however the student's code refers to it.
+
+Students pass the task to a pool or a process through an alias, a default argument or a
+``functools.partial`` taken at import, or decorate it: each reference must run the recording
+function (and still pickle under spawn), or a correct answer is graded as if nothing ran.
+"""
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from grader import harness
+from grader.submission import call
+
+HEADER = """\
+import functools
+import multiprocessing
+import time
+
+
+def marque(fonction):
+    @functools.wraps(fonction)
+    def enveloppe(*args, **kwargs):
+        return fonction(*args, **kwargs)
+    return enveloppe
+
+
+{task}def carre(x):
+    time.sleep(0.01)
+    return x * x
+
+
+"""
+
+REFERENCES = {
+    "alias": ("", "calcul = carre\n\ndef carres(nombres, processes=2):\n"
+                  "    with multiprocessing.Pool(processes) as pool:\n"
+                  "        return pool.map(calcul, nombres)\n"),
+    "defaut": ("", "def carres(nombres, processes=2, fonction=carre):\n"
+                   "    with multiprocessing.Pool(processes) as pool:\n"
+                   "        return pool.map(fonction, nombres)\n"),
+    "partial": ("", "TACHE = functools.partial(carre)\n\ndef carres(nombres, processes=2):\n"
+                    "    with multiprocessing.Pool(processes) as pool:\n"
+                    "        return pool.map(TACHE, nombres)\n"),
+    "decore_partial": ("@marque\n", "TACHE = functools.partial(carre)\n\n"
+                                    "def carres(nombres, processes=2):\n"
+                                    "    with multiprocessing.Pool(processes) as pool:\n"
+                                    "        return pool.map(TACHE, nombres)\n"),
+    "alias_direct": ("", "calcul = carre\n\ndef carres(nombres, processes=2):\n"
+                         "    return [calcul(x) for x in nombres]\n"),
+}
+
+
+@pytest.mark.parametrize("reference", sorted(REFERENCES))
+def test_every_reference_to_the_task_is_recorded(tmp_path, reference):
+    decorator, body = REFERENCES[reference]
+    (tmp_path / "module_eleve.py").write_text(HEADER.format(task=decorator) + body, encoding="utf-8")
+    numbers = [3, 1, 4, 1, 5]
+    run = harness.run_calls(tmp_path, "module_eleve", [call("carres", numbers, 2)],
+                            time_limit_s=20, start_method="spawn", watch=["carre"],
+                            functions=["carre", "carres"])
+    step = run.call(0)
+    assert step is not None and step.status == "ok", (step and step.error, run.stderr)
+    assert step.value == [x * x for x in numbers]
+    calls = [event for event in run.events_of("call") if event["fn"] == "carre"]
+    assert sorted(event["args"][0] for event in calls) == sorted(numbers)
+    assert [name for name, _ in run.functions["carre"]] == ["x"]  # the signature is the student's
+
+
+def test_a_worker_made_to_exit_is_recognised_by_keyword_too(tmp_path):
+    (tmp_path / "module_eleve.py").write_text(textwrap.dedent("""\
+        import multiprocessing
+
+        def worker(nom, duree=0.1):
+            pass
+
+        def lancer(nom):
+            p = multiprocessing.Process(target=worker, kwargs={"duree": 0.1, "nom": nom})
+            p.start()
+            p.join()
+            return p.exitcode
+        """), encoding="utf-8")
+    run = harness.run_calls(tmp_path, "module_eleve", [call("lancer", "echec1")], time_limit_s=20,
+                            start_method="spawn", watch=["worker"],
+                            inject={"worker": {"when_first_arg": "echec1", "exit_code": 7}})
+    assert run.call(0).value == 7

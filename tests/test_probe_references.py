@@ -11,7 +11,9 @@ import textwrap
 import pytest
 
 from grader import harness
+from grader.expectations import expect_process_pool_method
 from grader.submission import call
+from grader.verdicts import CheckFailed
 
 HEADER = """\
 import functools
@@ -85,3 +87,39 @@ def test_a_worker_made_to_exit_is_recognised_by_keyword_too(tmp_path):
                             start_method="spawn", watch=["worker"],
                             inject={"worker": {"when_first_arg": "echec1", "exit_code": 7}})
     assert run.call(0).value == 7
+
+
+POOLS = """\
+import multiprocessing.pool
+
+
+def double(x):
+    return 2 * x
+
+
+class MonPool(multiprocessing.pool.Pool):
+    pass
+
+
+class MesThreads(multiprocessing.pool.ThreadPool):
+    pass
+
+
+def avec(classe):
+    with {"processus": MonPool, "threads": MesThreads}[classe](2) as pool:
+        return pool.map(double, [1, 2, 3])
+"""
+
+
+@pytest.mark.parametrize("kind, verdict", [("processus", None), ("threads", "pool_de_threads")])
+def test_a_subclass_of_pool_is_a_process_pool_and_of_threadpool_is_not(tmp_path, kind, verdict):
+    (tmp_path / "module_eleve.py").write_text(POOLS, encoding="utf-8")
+    run = harness.run_calls(tmp_path, "module_eleve", [call("avec", kind)], time_limit_s=20,
+                            start_method="spawn")
+    assert run.call(0).value == [2, 4, 6]
+    try:
+        expect_process_pool_method(run, run.call(0), "map")
+        found = None
+    except CheckFailed as failure:
+        found = failure.key
+    assert found == verdict

@@ -306,7 +306,10 @@ def _wrap_pool_init(init):
     @functools.wraps(init)
     def wrapper(self, *args, **kwargs):
         init(self, *args, **kwargs)
+        import multiprocessing.pool
+
         record("pool", op="create", cls=type(self).__name__, pool=id(self),
+               threads=isinstance(self, multiprocessing.pool.ThreadPool),  # a subclass is still one
                processes=self._processes, caller=_caller_module(skip_multiprocessing=True), t=now())
 
     return wrapper

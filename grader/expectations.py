@@ -40,7 +40,8 @@ def expect_children_joined(run: Run, step: Step, function: str) -> None:
     """Every child the student started during ``step`` was joined and ended with code 0; none was
     terminated or killed; none was left when the call returned."""
     started = {event["child"] for event in observe.started(run, step, by_student=True)}
-    forced = observe.ended_by_student(run, step, "terminate") + observe.ended_by_student(run, step, "kill")
+    forced = [event for kind in ("terminate", "kill") for event in observe.ended_by_student(run, step, kind)
+              if event.get("running", True)]  # on a process already ended, it stops nothing
     if forced:
         raise CheckFailed("termine_de_force", fonction=function, nombre=len(forced))
     joins = observe.ended_by_student(run, step, "join")

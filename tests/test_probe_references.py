@@ -11,7 +11,7 @@ import textwrap
 import pytest
 
 from grader import harness
-from grader.expectations import expect_process_pool_method
+from grader.expectations import expect_children_joined, expect_process_pool_method
 from grader.submission import call
 from grader.verdicts import CheckFailed
 
@@ -119,6 +119,42 @@ def test_a_subclass_of_pool_is_a_process_pool_and_of_threadpool_is_not(tmp_path,
     assert run.call(0).value == [2, 4, 6]
     try:
         expect_process_pool_method(run, run.call(0), "map")
+        found = None
+    except CheckFailed as failure:
+        found = failure.key
+    assert found == verdict
+
+
+TERMINATES = """\
+import multiprocessing
+import time
+
+
+def dort(duree):
+    time.sleep(duree)
+
+
+def lancer(joindre_avant):
+    p = multiprocessing.Process(target=dort, args=(0.5 if not joindre_avant else 0.01,))
+    try:
+        p.start()
+        if joindre_avant:
+            p.join()
+    finally:
+        p.terminate()  # sans effet sur un processus déjà attendu
+        p.join()
+    return p.exitcode
+"""
+
+
+@pytest.mark.parametrize("joined_first, verdict", [(True, None), (False, "termine_de_force")])
+def test_terminate_is_a_forced_stop_only_on_a_process_still_running(tmp_path, joined_first, verdict):
+    (tmp_path / "module_eleve.py").write_text(TERMINATES, encoding="utf-8")
+    run = harness.run_calls(tmp_path, "module_eleve", [call("lancer", joined_first)],
+                            time_limit_s=20, start_method="spawn")
+    assert run.call(0).value == (0 if joined_first else -15)
+    try:
+        expect_children_joined(run, run.call(0), "lancer")
         found = None
     except CheckFailed as failure:
         found = failure.key

@@ -295,8 +295,10 @@ def _wrap_ending(name, method):
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
         caller = _caller_module()
+        # terminate() or kill() stops a process only if it is still running (not once joined)
+        running = name == "join" or getattr(self, "_popen", None) is None or self.exitcode is None
         result = method(self, *args, **kwargs)
-        record(name, child=self.pid, caller=caller, exitcode=self.exitcode, t=now())
+        record(name, child=self.pid, caller=caller, exitcode=self.exitcode, t=now(), running=running)
         return result
 
     return wrapper

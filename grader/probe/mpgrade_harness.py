@@ -304,7 +304,8 @@ def _parameters(module, name):
         parameters = inspect.signature(function).parameters.values()
     except (TypeError, ValueError):
         return []
-    return [[parameter.name, parameter.default is inspect.Parameter.empty
+    stars = {inspect.Parameter.VAR_POSITIONAL: "*", inspect.Parameter.VAR_KEYWORD: "**"}
+    return [[stars.get(parameter.kind, "") + parameter.name, parameter.default is inspect.Parameter.empty
              and parameter.kind in (parameter.POSITIONAL_ONLY, parameter.POSITIONAL_OR_KEYWORD)]
             for parameter in parameters]
 

@@ -1,8 +1,10 @@
-"""The probe reaches a watched function however the student's code refers to it.
+"""Correct code in another style than the reference is observed as it is.
 
 Students pass the task to a pool or a process through an alias, a default argument or a
 ``functools.partial`` taken at import, or decorate it: each reference must run the recording
-function (and still pickle under spawn), or a correct answer is graded as if nothing ran.
+function (and still pickle under spawn), or a correct answer is graded as if nothing ran. They
+subclass ``Pool``, ``terminate()`` processes already joined, decorate a contract function without
+``functools.wraps``: none of it is a mistake.
 """
 from __future__ import annotations
 
@@ -10,10 +12,11 @@ import textwrap
 
 import pytest
 
-from grader import harness
+from conftest import SOLUTIONS
+from grader import config, harness
 from grader.expectations import expect_children_joined, expect_process_pool_method
-from grader.submission import call
-from grader.verdicts import CheckFailed
+from grader.submission import ExerciseUnderTest, call
+from grader.verdicts import CheckFailed, StudentCodeError
 
 HEADER = """\
 import functools
@@ -159,3 +162,31 @@ def test_terminate_is_a_forced_stop_only_on_a_process_still_running(tmp_path, jo
     except CheckFailed as failure:
         found = failure.key
     assert found == verdict
+
+
+NO_WRAPS = """\
+def chronometre(fonction):
+    def enveloppe(*args, **kwargs):
+        return fonction(*args, **kwargs)
+    return enveloppe
+
+
+"""
+
+
+@pytest.mark.parametrize("wrapper, accepted", [("*args, **kwargs", True), ("*args", False)])
+def test_a_contract_function_decorated_without_wraps_keeps_its_contract(tmp_path, wrapper, accepted):
+    """A decorator without ``functools.wraps`` hides the parameters behind ``(*args, **kwargs)``:
+    every call still reaches the student's function, so it is no signature mistake (a wrapper
+    that drops the keyword arguments is one)."""
+    decorator = NO_WRAPS.replace("*args, **kwargs", wrapper)
+    source = (SOLUTIONS / "ex03_pool_map.py").read_text(encoding="utf-8")
+    source = source.replace("def carres_sequentiels(", decorator + "@chronometre\ndef carres_sequentiels(", 1)
+    (tmp_path / "ex03_pool_map.py").write_text(source, encoding="utf-8")
+    student = ExerciseUnderTest(tmp_path, config.load().exercise("ex03_pool_map"), "spawn")
+    try:
+        student.require_loaded()
+        found = None
+    except StudentCodeError as error:
+        found = error.key
+    assert found == (None if accepted else "signature")

@@ -190,3 +190,22 @@ def test_a_contract_function_decorated_without_wraps_keeps_its_contract(tmp_path
     except StudentCodeError as error:
         found = error.key
     assert found == (None if accepted else "signature")
+
+
+def test_a_producer_that_closes_its_queue_leaves_the_graders_end_readable(tmp_path):
+    """``q.close()`` and ``q.join_thread()`` in a producer called in the harness close the student's
+    own handle on the grader's queue, as they would in the child process it is meant for."""
+    (tmp_path / "module_eleve.py").write_text(textwrap.dedent("""\
+        def producteur(q, n):
+            for i in range(n):
+                q.put(f"item {i}")
+            q.put(None)
+            q.close()
+            q.join_thread()
+        """), encoding="utf-8")
+    queue = {"$queue": "q"}
+    run = harness.run_calls(tmp_path, "module_eleve",
+                            [call("producteur", queue, 3), call("@take", queue, 4, 2),
+                             call("@drain", queue, 0.3)], time_limit_s=20, start_method="spawn")
+    assert [run.call(index).value for index in range(3)] == [
+        None, ["item 0", "item 1", "item 2", None], []], run.call(1).error

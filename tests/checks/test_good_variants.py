@@ -6,7 +6,9 @@ processes already joined, a producer that closes its queue, the task reached thr
 default argument or a ``functools.partial``… Each is graded alone: every check passes, or is pending
 for a reason of the machine only (``MACHINE_BOUND``), and the grade is out of the course's maximum.
 All are graded under ``spawn``; the representative of each exercise (``tests/good/expectations.yaml``)
-under ``fork`` and ``forkserver`` too (``test_good_variants_start_methods.py``).
+under ``fork`` and ``forkserver`` too (``test_good_variants_start_methods.py``). This module grades
+the Pool exercises (ex01–ex05) under ``spawn``, ``test_good_variants_communication.py`` the others:
+three modules, so that ``make test``'s workers share the gradings.
 """
 from __future__ import annotations
 
@@ -22,12 +24,17 @@ GOOD = Path(__file__).parent.parent / "good"
 SETTINGS = yaml.safe_load((GOOD / "expectations.yaml").read_text(encoding="utf-8"))
 FILES = sorted((path.parent.name, path.stem) for path in GOOD.glob("ex*/*.py"))
 MINIMUM_PER_EXERCISE = 3
+POOL_EXERCISES = ("ex01_process", "ex02_main_guard", "ex03_pool_map", "ex04_pool_starmap",
+                  "ex05_pool_async")
 
 
-def cases(start_methods: tuple[str, ...], *, representatives_only: bool) -> list:
+def cases(start_methods: tuple[str, ...], *, representatives_only: bool,
+          exercises: tuple[str, ...] | None = None, excluded: tuple[str, ...] = ()) -> list:
     """pytest parameters (exercise, variant, start method), a known failure marked as such."""
     found = []
     for exercise_id, variant in FILES:
+        if (exercises is not None and exercise_id not in exercises) or exercise_id in excluded:
+            continue
         if representatives_only and SETTINGS["representatives"].get(exercise_id) != variant:
             continue
         known = (SETTINGS.get("known_failures") or {}).get(exercise_id, {}).get(variant)
@@ -76,6 +83,6 @@ def test_every_exercise_has_its_good_variants(course_settings):
 
 
 @pytest.mark.parametrize("exercise_id, variant, start_method",
-                         cases(("spawn",), representatives_only=False))
+                         cases(("spawn",), representatives_only=False, exercises=POOL_EXERCISES))
 def test_good_variant_gets_full_marks(tmp_path, exercise_id, variant, start_method):
     assert_full_marks(tmp_path, exercise_id, variant, start_method)

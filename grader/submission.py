@@ -62,6 +62,8 @@ class ExerciseUnderTest:
             if found is None:
                 raise StudentCodeError("fonction_absente", fonction=name)
             names = [parameter for parameter, _ in found]
+            if _passes_everything(names):
+                continue  # a decorator without functools.wraps: the call reaches the student's function
             extra_required = [parameter for parameter, required in found[len(parameters):] if required]
             if names[: len(parameters)] != parameters or extra_required:
                 raise StudentCodeError("signature", fonction=name, attendu=", ".join(parameters),
@@ -100,6 +102,12 @@ class ExerciseUnderTest:
         problem = source_problem(path)
         if problem:
             raise StudentCodeError(problem.pop("key"), fichier=self.file_name, **problem)
+
+
+def _passes_everything(names: list[str]) -> bool:
+    """``(*args, **kwargs)``: a wrapper that hands any call on, as a decorator without ``wraps``."""
+    return len(names) == 2 and names[0].startswith("*") and not names[0].startswith("**") \
+        and names[1].startswith("**")
 
 
 def source_problem(path: Path) -> dict | None:

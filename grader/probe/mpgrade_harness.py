@@ -56,8 +56,9 @@ def main(request_path):
     objects = SharedObjects(module)
     for index, call in enumerate(request.get("calls", [])):
         function = objects.function(call["function"])
-        args = [objects.resolve(arg) for arg in call.get("args", [])]
-        kwargs = {key: objects.resolve(value) for key, value in call.get("kwargs", {}).items()}
+        own = not call["function"].startswith("@")  # the student's function gets handles of its own
+        args = [objects.resolve(arg, own) for arg in call.get("args", [])]
+        kwargs = {key: objects.resolve(value, own) for key, value in call.get("kwargs", {}).items()}
         step = _step(request, f"call-{index}", lambda: function(*args, **kwargs))
         step.pop("module", None)
         result["steps"].append(step)
@@ -104,6 +105,26 @@ def _cpu_seconds(before, after):
             + (after.children_system - before.children_system)}
 
 
+def _own_handle(queue):
+    """A handle of its own on the grader's ``queue``, as a child process gets: the same pipe (its
+    ends duplicated) and locks, its own feeder thread. What the student's function does to it —
+    ``close()`` and ``join_thread()`` close its ends — leaves the grader's end readable. Where the
+    ends cannot be duplicated so (Windows), the grader's queue itself."""
+    if sys.platform == "win32":
+        return queue
+    try:
+        handle = type(queue).__new__(type(queue))
+        handle.__setstate__((queue._ignore_epipe, queue._maxsize,
+                             multiprocessing.connection.Connection(os.dup(queue._reader.fileno()),
+                                                                   writable=False),
+                             multiprocessing.connection.Connection(os.dup(queue._writer.fileno()),
+                                                                   readable=False),
+                             queue._rlock, queue._wlock, queue._sem, queue._opid))
+    except (AttributeError, TypeError, ValueError, OSError):  # another version's Queue
+        return queue
+    return handle
+
+
 class SharedObjects:
     """What the grader's calls refer to by name, created here in the student's main process.
 
@@ -125,9 +146,9 @@ class SharedObjects:
             return getattr(self, "tool_" + name[1:])
         return getattr(self.module, name)
 
-    def resolve(self, value):
+    def resolve(self, value, own_handles=False):
         if isinstance(value, list):
-            return [self.resolve(item) for item in value]
+            return [self.resolve(item, own_handles) for item in value]
         if not (isinstance(value, dict) and len(value) == 1 and next(iter(value)).startswith("$")):
             return value
         kind, spec = next(iter(value.items()))
@@ -135,6 +156,8 @@ class SharedObjects:
         if (kind, name) not in self.objects:
             self.objects[(kind, name)] = self._create(kind, spec)
         made = self.objects[(kind, name)]
+        if kind == "$queue" and own_handles:
+            return _own_handle(made)
         return made[spec[1]] if kind == "$pipe" else made
 
     def _create(self, kind, spec):
@@ -342,7 +365,8 @@ def _parameters(module, name):
         parameters = inspect.signature(function).parameters.values()
     except (TypeError, ValueError):
         return []
-    return [[parameter.name, parameter.default is inspect.Parameter.empty
+    stars = {inspect.Parameter.VAR_POSITIONAL: "*", inspect.Parameter.VAR_KEYWORD: "**"}
+    return [[stars.get(parameter.kind, "") + parameter.name, parameter.default is inspect.Parameter.empty
              and parameter.kind in (parameter.POSITIONAL_ONLY, parameter.POSITIONAL_OR_KEYWORD)]
             for parameter in parameters]
 

@@ -26,6 +26,7 @@ import os
 import sys
 import threading
 import time
+import types
 
 _monotonic = time.monotonic
 _getpid = os.getpid
@@ -116,33 +117,88 @@ class _InstrumentingLoader(importlib.abc.Loader):
 
 
 def instrument_module(module):
-    """Replace each watched function of ``module`` by a recording wrapper of the same name."""
+    """Make each watched function of ``module`` record its calls, however it is referred to.
+
+    The function object itself is made to record (its code is swapped for a trampoline to a
+    recording wrapper of a copy of it): an alias, a default argument or a ``functools.partial``
+    taken at import, or a decorator's closure, all reach it, and it still pickles by its name.
+    A callable that is not a plain function is replaced in the module by a wrapper instead."""
     for name in _config.get("watch", []):
         function = getattr(module, name, None)
-        if callable(function) and not getattr(function, "_mpgrade_watched", False):
-            setattr(module, name, _watched(function))
+        if not callable(function) or getattr(function, "_mpgrade_watched", False):
+            continue
+        if isinstance(function, types.FunctionType):
+            _record_in_place(function, name)
+        else:
+            setattr(module, name, _watched(function, name))
 
 
-def _watched(function):
-    injected = _config.get("inject", {}).get(function.__name__)
+def _record_in_place(function, name):
+    """Turn ``function`` into a trampoline to the recording wrapper of a copy of its own code."""
+    original = types.FunctionType(function.__code__, function.__globals__, function.__name__,
+                                  function.__defaults__, function.__closure__)
+    original.__kwdefaults__ = function.__kwdefaults__
+    original.__dict__.update(function.__dict__)
+    original.__qualname__ = function.__qualname__
+    original.__doc__ = function.__doc__
+    original.__annotations__ = function.__annotations__
+    wrapper = _watched(original, name)
+    function.__code__ = _trampoline_code(len(function.__code__.co_freevars))
+    function.__defaults__ = None
+    function.__kwdefaults__ = {"_mpgrade_wrapper": wrapper}
+    function.__wrapped__ = original  # inspect.signature shows the student's parameters
+    function._mpgrade_watched = True
+
+
+_TRAMPOLINES = {}
+
+
+def _trampoline_code(free_variables):
+    """The code of ``f(*args, **kwargs) -> _mpgrade_wrapper(*args, **kwargs)``, with as many free
+    variables as the function it replaces has cells (never read: ``__code__`` must match them)."""
+    if free_variables not in _TRAMPOLINES:
+        names = [f"_mpgrade_cell{index}" for index in range(free_variables)]
+        source = "".join(f"    {cell} = None\n" for cell in names) + (
+            "    def trampoline(*args, _mpgrade_wrapper=None, **kwargs):\n"
+            f"        if _mpgrade_wrapper is None:\n            return ({', '.join(['None'] + names)},)\n"
+            "        return _mpgrade_wrapper(*args, **kwargs)\n    return trampoline\n")
+        namespace = {}
+        exec("def outer():\n" + source, namespace)
+        _TRAMPOLINES[free_variables] = namespace["outer"]().__code__
+    return _TRAMPOLINES[free_variables]
+
+
+def _first_parameter(function):
+    """The name of ``function``'s first parameter (through decorators that keep ``__wrapped__``)."""
+    try:
+        import inspect
+
+        return next(iter(inspect.signature(function).parameters), None)
+    except (TypeError, ValueError):
+        return None
+
+
+def _watched(function, name):
+    injected = _config.get("inject", {}).get(name)
+    first_parameter = _first_parameter(function) if injected else None
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
         t0 = now()
         shown = _shown_arguments(args)
         shown_kwargs = dict(zip(kwargs, _shown_arguments(list(kwargs.values()))))
-        record("enter", fn=function.__name__, t0=t0, tid=_get_ident(), args=shown,
-               kwargs=shown_kwargs)
+        record("enter", fn=name, t0=t0, tid=_get_ident(), args=shown, kwargs=shown_kwargs)
         error = None
         try:
-            if injected and args and args[0] == injected["when_first_arg"]:
+            first = args[0] if args else kwargs.get(first_parameter)
+            if injected and first == injected["when_first_arg"]:
                 raise SystemExit(injected["exit_code"])
             return function(*args, **kwargs)
         except BaseException as exc:
             error = type(exc).__name__
             raise
         finally:
-            record("call", fn=function.__name__, t0=t0, t1=now(), error=error, tid=_get_ident(),
+            record("call", fn=name, t0=t0, t1=now(), error=error, tid=_get_ident(),
                    args=shown, kwargs=shown_kwargs)
 
     wrapper._mpgrade_watched = True
@@ -242,8 +298,10 @@ def _wrap_ending(name, method):
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
         caller = _caller_module()
+        # terminate() or kill() stops a process only if it is still running (not once joined)
+        running = name == "join" or getattr(self, "_popen", None) is None or self.exitcode is None
         result = method(self, *args, **kwargs)
-        record(name, child=self.pid, caller=caller, exitcode=self.exitcode, t=now())
+        record(name, child=self.pid, caller=caller, exitcode=self.exitcode, t=now(), running=running)
         return result
 
     return wrapper
@@ -253,7 +311,10 @@ def _wrap_pool_init(init):
     @functools.wraps(init)
     def wrapper(self, *args, **kwargs):
         init(self, *args, **kwargs)
+        import multiprocessing.pool
+
         record("pool", op="create", cls=type(self).__name__, pool=id(self),
+               threads=isinstance(self, multiprocessing.pool.ThreadPool),  # a subclass is still one
                processes=self._processes, caller=_caller_module(skip_multiprocessing=True), t=now())
 
     return wrapper

@@ -33,6 +33,9 @@ SHM_BYTES = 1024 * 1024 * 1024  # the private /dev/shm and /tmp of a run: bounde
 TMP_BYTES = 256 * 1024 * 1024
 
 
+PRIVATE_FOLDERS = (Path("/tmp"), Path("/dev/shm"))  # each run gets its own, empty
+
+
 def containment() -> str:
     """``"bubblewrap"`` when each run is sandboxed, else ``"process-tree"``."""
     return BUBBLEWRAP if _bwrap() else PROCESS_TREE
@@ -55,7 +58,7 @@ def wrap(command: list[str], work: Path, cwd: Path) -> list[str]:
     bwrap = _bwrap()
     assert bwrap is not None, "wrap() without a working bwrap: check containment() first"
     uid = run_uid()
-    arguments = [bwrap, *_isolation(), "--bind", str(work), str(work)]
+    arguments = [bwrap, *_isolation(), *_kept_from_private(), "--bind", str(work), str(work)]
     if uid is not None:
         arguments += _reachable(uid)
     if uid is None:
@@ -95,12 +98,36 @@ def _isolation() -> list[str]:
     return arguments
 
 
+def _needed() -> set[Path]:
+    """What every run reads besides its own folder: the Python installation (and the virtual
+    environment's packages) and the grader's probe."""
+    return {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(),
+            Path(os.path.realpath(sys.executable)).parent, Path(__file__).resolve().parent}
+
+
+def _kept_from_private() -> list[str]:
+    """What the run needs that lives under ``/tmp`` or ``/dev/shm`` (a clone or a CI checkout
+    there, its virtual environment): the run's private, empty ``/tmp`` would hide it, and its
+    Python would not even start (exit 127). Bound again, read-only, its folders made reachable."""
+    arguments: list[str] = []
+    made: set[Path] = set()
+    for path in sorted(_needed()):
+        private = next((folder for folder in PRIVATE_FOLDERS if folder in path.parents), None)
+        if private is None:
+            continue
+        for folder in reversed(path.parents):
+            if private in folder.parents and folder not in made:
+                made.add(folder)
+                arguments += ["--perms", "0755", "--dir", str(folder)]
+        arguments += ["--ro-bind", str(path), str(path)]
+    return arguments
+
+
 def _reachable(uid: int) -> list[str]:
     """Binds that let ``uid`` reach the Python installation and the probe when one of their
     ancestors is closed to others (``/root`` 0700 holding pyenv): that ancestor becomes an empty
     tmpfs holding read-only binds of what the run needs, and nothing else of it is visible."""
-    needed = {Path(sys.base_prefix), Path(sys.prefix), Path(os.path.realpath(sys.executable)).parent,
-              Path(__file__).resolve().parent}
+    needed = _needed()
     hidden: dict[Path, set[Path]] = {}
     for path in needed:
         closed = _first_closed(path.resolve())

@@ -137,3 +137,16 @@ def test_only_what_no_process_holds_is_removed_from_dev_shm():
             pass
     finally:
         left.unlink(missing_ok=True)
+
+
+def test_a_grader_installed_under_tmp_still_runs_in_the_sandbox_whose_tmp_is_private(monkeypatch):
+    """A clone (and its virtual environment) under /tmp, as a CI checkout may be: the run's own
+    empty /tmp would hide the Python it starts. The sandbox binds what it needs there again,
+    read-only, with its folders made reachable."""
+    from grader import sandbox
+    monkeypatch.setattr(sandbox.sys, "prefix", "/tmp/clone/.venv")
+    binds = sandbox._kept_from_private()
+    assert ["--ro-bind", "/tmp/clone/.venv", "/tmp/clone/.venv"] == binds[-3:]
+    assert binds[:4] == ["--perms", "0755", "--dir", "/tmp/clone"]
+    monkeypatch.setattr(sandbox.sys, "prefix", "/opt/venv")
+    assert all("/opt/venv" not in argument for argument in sandbox._kept_from_private())

@@ -136,7 +136,7 @@ def assert_graded_variant(graded: Graded, exercise_id: str, spec: dict) -> None:
     for check_id in spec["fails"]:
         check = graded.checks(exercise_id)[check_id]
         assert check["message"] and check["hint"], check
-    assert graded.report["max_score"] == course_maximum(exercise_id)
+    assert graded.exercise(exercise_id)["max_score"] == course_maximum(exercise_id)
     assert graded.returncode == 1
 
 

@@ -141,6 +141,7 @@ def test_consommateur_s_arrete_a_la_sentinelle(consumer: Scenario, waiting_consu
     by itself, and reads nothing placed after it."""
     waited = waiting_consumer.value(1, "@alive")
     if not waited["alive"]:
+        waiting_consumer.expect_written(CONSUMER, 0, 1)  # a stub ends at once too: not written
         raise CheckFailed("consommateur_n_attend_pas", attente=exercise.bounds["patience_s"],
                           code=waited["exitcode"])
     items = waiting_consumer.inputs[0]

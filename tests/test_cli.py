@@ -12,8 +12,10 @@ from conftest import (DATA, ROOT, SOLUTIONS, make_submission, still_alive_after,
 
 
 def _check(*arguments):
+    """As typed in a shell (not under make, whose MAKELEVEL would make the re-run line make's)."""
+    environment = {key: value for key, value in os.environ.items() if key != "MAKELEVEL"}
     return subprocess.run([sys.executable, "-m", "grader", "check", *arguments], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300, env=environment)
 
 
 def test_a_folder_that_does_not_exist_is_a_usage_error(tmp_path):

@@ -260,7 +260,9 @@ def test_a_check_that_cannot_be_measured_leaves_the_grade_to_review_until_retry_
     assert first.returncode == 3, first.stderr
     row = rows_of(out)["alice"]
     assert row[2:7] == ["à revoir", "", "ex09_cpu_bound:acceleration", "7", "9"]
-    retried = subprocess.run(command + ["--retry-pending"], cwd=ROOT, capture_output=True, text=True,
+    # The course's own re-measures this time (an idle moment may need a second look).
+    retried = subprocess.run([part for part in command if not part.startswith("--course")]
+                             + ["--retry-pending"], cwd=ROOT, capture_output=True, text=True,
                              timeout=600)
     assert retried.returncode == 0, retried.stderr
     assert rows_of(out)["alice"][2:7] == ["ok", "", "", "9", "9"]

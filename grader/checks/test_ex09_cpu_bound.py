@@ -110,7 +110,9 @@ def test_acceleration(versions: Scenario, exercise: Exercise, measured: dict) ->
     measured.update(sequentiel_s=round(walls["sequentiel"], 3), threads_s=round(walls["avec_threads"], 3),
                     processus_s=round(walls["avec_processus"], 3), acceleration=round(speedup, 2),
                     cpu_processus_s=round(cpu["self"] + cpu["children"], 3),
-                    calibration=round(calibration["speedup"], 2), coeurs=os.cpu_count())
+                    calibration=round(calibration["speedup"], 2), coeurs=os.cpu_count(),
+                    reference_sequentiel_s=round(calibration["sequential_s"], 3),
+                    reference_pool_s=round(calibration["pool_s"], 3))
     # Halfway between no speed-up at all (threads, or a sequential version: 1.0) and what the
     # machine showed with the grader's own work a moment before.
     required = 1 + bounds["part_de_la_calibration"] * (calibration["speedup"] - 1)

@@ -25,6 +25,11 @@ DATA = Path(__file__).parent / "data"
 COURSE = ROOT / "grader" / "course.yaml"
 REPORT_SCHEMA = json.loads((ROOT / "docs" / "report.schema.json").read_text(encoding="utf-8"))
 HOGS = 2
+# The exercises whose objects cross to the children differently with the start method (Process,
+# Pool, Queue, Pipe, Value/Array): ex04, ex05 and ex09 use the same Pool as ex03, and ex02's guard
+# is always judged under spawn.
+START_METHOD_EXERCISES = ("ex01_process", "ex03_pool_map", "ex06_queue", "ex07_pipe",
+                          "ex08_shared_memory")
 # Pending verdicts that say "this machine cannot measure it now" (from the grader's calibration):
 # allowed on a timing check of a busy machine, never a verdict.
 MACHINE_BOUND = {"machine_trop_chargee", "demarrage_ralenti", "acceleration_impossible",

@@ -2,7 +2,8 @@
 
 ``repondeur`` is tested alone against the grader's end of a pipe; ``ping_pong`` for random n,
 0, and a large n, where a parent that sends every ping before reading deadlocks once the pipe's
-buffers fill.
+buffers fill; and against the grader's own responder, whose end of the pipe sees what ended the
+dialogue (the ``None`` the course asks for, not a closed pipe).
 """
 from __future__ import annotations
 
@@ -51,6 +52,14 @@ def long_game(student: ExerciseUnderTest, exercise: Exercise, rng: random.Random
     return Scenario(student.run([call("ping_pong", count)]), [count], FILE)
 
 
+@pytest.fixture(scope="module")
+def grader_end(student: ExerciseUnderTest, rng: random.Random) -> Scenario:
+    """``ping_pong`` whose child runs the grader's responder instead of ``repondeur``."""
+    count = rng.randint(3, 20)
+    run = student.run([call("ping_pong", count)], replace={RESPONDER: "repondeur_du_correcteur"})
+    return Scenario(run, [count], FILE)
+
+
 def _dialogue(responder: Scenario) -> dict:
     """What the grader's end of the pipe sent and received; why it got stuck, if it did."""
     responder.value(0, "@start")
@@ -97,6 +106,17 @@ def test_ping_pong_enfant(games: Scenario) -> None:
     in_caller = [task for task in observe.tasks(run, RESPONDER, step) if task.pid == run.harness_pid]
     if in_caller or not observe.entered_in(run, RESPONDER, children):
         raise CheckFailed("repondeur_pas_dans_un_enfant", enfants=len(children))
+
+
+def test_ping_pong_envoie_none(grader_end: Scenario) -> None:
+    """``ping_pong`` ends the dialogue by sending ``None`` (seen on the grader's end of the pipe)."""
+    grader_end.value(0, "ping_pong")
+    ends = grader_end.run.events_of("responder_end")
+    if not ends:  # the grader's responder never ran, or was stopped before the dialogue ended
+        children = observe.started(grader_end.run, grader_end.step(0), by_student=True)
+        raise CheckFailed("none_jamais_recu", enfants=len(children))
+    if ends[0]["ended"] != "none":
+        raise CheckFailed(f"none_jamais_envoye_{ends[0]['ended']}", reponses=ends[0]["answered"])
 
 
 def test_ping_pong_joint(games: Scenario) -> None:

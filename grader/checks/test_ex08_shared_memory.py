@@ -3,6 +3,8 @@
 ``incrementer`` is judged by running several instances of the student's own function at once on one
 ``Value``, released together by a barrier: with that many increments, an unlocked ``+= 1`` (or a
 lock created inside the function, one per process) loses updates on a 2-core machine every time.
+How the increment is protected is observed too (the probe counts the locks the student's code
+takes, shared or its own): an unprotected increment fails even when the count happens to be right.
 """
 from __future__ import annotations
 
@@ -75,10 +77,24 @@ def test_incrementer_sans_perte(increments: Scenario) -> None:
         if found != expected:
             raise CheckFailed("increments_perdus", processus=together, n=times, attendu=expected,
                               obtenu=found, perdus=expected - found if isinstance(found, int) else "?")
+        _expect_shared_lock(increments.run, increments.step(index), together)
         lost_by_control.append(expected - increments.value(index + 2, "@race"))
     if not any(lost_by_control):
         raise CannotMeasure("course_impossible", processus=together, n=times,
                             manches=len(lost_by_control))
+
+
+def _expect_shared_lock(run, step, together: int) -> None:
+    """Each process that ran ``incrementer`` took a lock made in another process (the counter's,
+    shared by all) at least once; a lock of its own protects nothing from the others."""
+    children = {event["child"] for event in observe.started(run, step)}
+    uses = [event.get("locks") for event in run.events_of("exit") if event["pid"] in children]
+    uses = [use for use in uses if isinstance(use, dict)]
+    unprotected = [use for use in uses if not use.get("shared")]
+    if unprotected:
+        own = sum(use.get("own") or 0 for use in unprotected)
+        raise CheckFailed("verrou_propre" if own else "sans_verrou_partage", sans=len(unprotected),
+                          processus=together, propres=own)
 
 
 def test_compteur_partage_resultat(counter: Scenario) -> None:

@@ -8,7 +8,9 @@ Each process appends JSON lines to ``<obs_dir>/<pid>.jsonl``:
 - ``call``: a watched task function ran (``fn``, ``t0``, ``t1``, ``error``); ``enter`` when it began;
 - ``start`` / ``join`` / ``terminate`` / ``kill``: a ``multiprocessing`` process was started or ended
   by its parent (``child``, ``caller`` = module that called, ``exitcode`` after a join);
-- ``boot`` / ``exit``: a child process began and finished its target (``exitcode``);
+- ``boot`` / ``exit``: a child process began and finished its target (``exitcode``; ``locks``: how
+  many times the student's own code took a ``multiprocessing`` lock made in another process — a
+  shared one — and one made in this process, its own);
 - ``pool``: a ``Pool`` method was called by the student's code (``op``, ``cls``, ``processes``);
 - ``get``: the student's code waited for or looked at an ``AsyncResult`` (``op``: ``get``,
   ``wait``, ``ready`` or ``successful``; ``t0`` when it began, ``t`` when it returned);
@@ -41,6 +43,7 @@ _local = threading.local()
 _importing_student_module = []
 _stack_file = None
 _fatal_file = None
+_lock_uses = {"shared": 0, "own": 0}  # the locks the student's code took in this process
 
 
 def install(config_path):
@@ -123,6 +126,10 @@ def instrument_module(module):
     recording wrapper of a copy of it): an alias, a default argument or a ``functools.partial``
     taken at import, or a decorator's closure, all reach it, and it still pickles by its name.
     A callable that is not a plain function is replaced in the module by a wrapper instead."""
+    for name, stand_in in _config.get("replace", {}).items():
+        function = getattr(module, name, None)
+        if isinstance(function, types.FunctionType):
+            _run_instead(function, STAND_INS[stand_in])
     for name in _config.get("watch", []):
         function = getattr(module, name, None)
         if not callable(function) or getattr(function, "_mpgrade_watched", False):
@@ -149,6 +156,40 @@ def _record_in_place(function, name):
     function.__wrapped__ = original  # inspect.signature shows the student's parameters
     function._mpgrade_watched = True
 
+
+def _run_instead(function, stand_in):
+    """Make ``function`` run the grader's ``stand_in`` (same trampoline: every reference to the
+    function reaches it, and it still pickles by its name, so a spawned child swaps it too)."""
+    function.__code__ = _trampoline_code(len(function.__code__.co_freevars))
+    function.__defaults__ = None
+    function.__kwdefaults__ = {"_mpgrade_wrapper": stand_in}
+
+
+RESPONDER_PATIENCE_S = 3  # beyond the course's wait for an answer (ex07's attente_s: 2)
+
+
+def _grader_responder(*args, **kwargs):
+    """The grader's end of ex07's pipe, in place of the student's ``repondeur``: « pong i » for
+    each « ping i »; then it records what ended the dialogue — the ``None`` the course asks for,
+    the other end closed (``eof``), or nothing more for ``RESPONDER_PATIENCE_S`` (``silence``)."""
+    connection = args[0] if args else next(iter(kwargs.values()))
+    answered, ended = 0, "silence"
+    try:
+        while connection.poll(RESPONDER_PATIENCE_S):
+            message = connection.recv()
+            if message is None:
+                ended = "none"
+                break
+            connection.send("pong " + str(message).rsplit(" ", 1)[-1])
+            answered += 1
+    except (EOFError, OSError):
+        ended = "eof"
+    record("responder_end", ended=ended, answered=answered)
+    connection.close()
+
+
+# The grader's own functions a run may put in place of the student's (the config's ``replace``).
+STAND_INS = {"repondeur_du_correcteur": _grader_responder}
 
 _TRAMPOLINES = {}
 
@@ -240,6 +281,64 @@ def _instrument_multiprocessing():
     result_class = multiprocessing.pool.ApplyResult  # MapResult inherits it
     for name in ("get", "wait", "ready", "successful"):
         setattr(result_class, name, _wrap_result_wait(getattr(result_class, name)))
+    _instrument_locks()
+
+
+def _instrument_locks():
+    """Count the locks the student's code takes (``with lock``, ``lock.acquire()``, ``with
+    compteur``, ``compteur.get_lock()``), by where each was made: in another process (inherited
+    or received: shared) or in this one (its own, which protects nothing from the others). The
+    locks ``Value.value`` takes inside ``multiprocessing`` are not the student's and not counted."""
+    try:
+        import multiprocessing.sharedctypes
+        import multiprocessing.synchronize
+    except ImportError:  # a platform without working semaphores: no lock to count
+        return
+    semlock = multiprocessing.synchronize.SemLock
+    init, setstate, make_methods = semlock.__init__, semlock.__setstate__, semlock._make_methods
+    enter = semlock.__enter__
+
+    def made_here(self, *args, **kwargs):
+        self._mpgrade_home = _getpid()
+        init(self, *args, **kwargs)
+
+    def received(self, state):
+        self._mpgrade_home = None  # unpickled: it was made in another process
+        setstate(self, state)
+
+    def counted_methods(self):
+        make_methods(self)
+        # The wrapper holds the C lock's method and where the lock was made, never ``self``: a
+        # cycle would keep the lock alive past the student's last reference (and its semaphore).
+        acquire, home = self.acquire, getattr(self, "_mpgrade_home", None)
+
+        def counted_acquire(*args, **kwargs):
+            _count_lock_use(home, sys._getframe(1))
+            return acquire(*args, **kwargs)
+
+        self.acquire = counted_acquire
+
+    def counted_enter(self):
+        _count_lock_use(getattr(self, "_mpgrade_home", None), sys._getframe(1))
+        return enter(self)
+
+    semlock.__init__, semlock.__setstate__, semlock._make_methods = made_here, received, counted_methods
+    semlock.__enter__ = counted_enter
+    synchronized = multiprocessing.sharedctypes.SynchronizedBase
+    synchronized_enter = synchronized.__enter__
+
+    def counted_synchronized_enter(self):
+        _count_lock_use(getattr(self._lock, "_mpgrade_home", None), sys._getframe(1))
+        return synchronized_enter(self)
+
+    synchronized.__enter__ = counted_synchronized_enter
+
+
+def _count_lock_use(home, frame):
+    """One lock taken: counted when the student's code took it, as shared unless it was made in
+    this very process (``home``: the pid that made it; ``None`` once received from another)."""
+    if frame.f_globals.get("__name__") == _config.get("module"):
+        _lock_uses["own" if home == _getpid() else "shared"] += 1
 
 
 def _starting_during_import(process):
@@ -289,7 +388,7 @@ def _wrap_bootstrap(bootstrap):
             exitcode = bootstrap(self, *args, **kwargs)
             return exitcode
         finally:
-            record("exit", t=now(), exitcode=exitcode)
+            record("exit", t=now(), exitcode=exitcode, locks=dict(_lock_uses))
 
     return wrapper
 

@@ -53,7 +53,7 @@ def test_assignment_column_is_asked_when_not_clear(tmp_path, students):
     with pytest.raises(canvas.RosterError):
         canvas.assignment_column(roster, None)
     made = canvas.build(roster, students, "Nouveau TP (999)", catalogue.load("en"))
-    assert made.rows[1][-1] == "100"  # no points possible: the report's score
+    assert made.rows[1][-1] == "101"  # no points possible: the report's score
 
 
 def test_two_students_with_the_same_name_are_not_guessed(tmp_path):

@@ -129,11 +129,12 @@ class Run:
 def run_calls(submission: Path, module: str, calls: list[dict], *, time_limit_s: float,
               start_method: str, watch: list[str] = (), functions: list[str] = (),
               constants: list[str] = (), inject: dict | None = None,
-              replace: dict[str, str] | None = None, calibrate_pool: int | None = None,
-              limits: Limits | None = None) -> Run:
+              replace: dict[str, str] | None = None, value_writes: bool = False,
+              calibrate_pool: int | None = None, limits: Limits | None = None) -> Run:
     """Import ``module`` from a copy of ``submission`` and make ``calls`` one after another;
     ``replace`` puts the grader's own stand-ins (``mpgrade_probe.STAND_INS``) in place of some
-    of the student's functions, in every process of the run."""
+    of the student's functions, in every process of the run; ``value_writes`` has each process
+    count its writes of a shared ``Value`` (and those without its lock)."""
     with tempfile.TemporaryDirectory(prefix="mpgrade-") as work:
         work = Path(work)
         request = {"module": module, "calls": list(calls), "functions": list(functions),
@@ -143,7 +144,8 @@ def run_calls(submission: Path, module: str, calls: list[dict], *, time_limit_s:
         (work / "request.json").write_text(json.dumps(request), encoding="utf-8")
         command = [sys.executable, str(PROBE_DIR / "mpgrade_harness.py"), str(work / "request.json")]
         probe = {"module": module, "watch": list(watch), "inject": inject or {},
-                 "replace": replace or {}, "start_method": start_method}
+                 "replace": replace or {}, "value_writes": value_writes,
+                 "start_method": start_method}
         run = _run(submission, work, command, probe, time_limit_s, limits or Limits(),
                    expects_result=True)
         run.calls = [requested["function"] for requested in calls]
@@ -390,7 +392,7 @@ _EVENT_FIELDS = {
     "pool": {"op": str, "cls": str, "t": _NUMBER, "caller": str},
     "get": {"t0": _NUMBER, "t": _NUMBER, "caller": str}, "callback": {"t": _NUMBER},
     "fatal": {"reason": str},
-    "responder_end": {"ended": str, "answered": int},  # the grader's responder (ex07)
+    "responder_end": {"t": _NUMBER, "ended": str, "answered": int},  # the grader's responder (ex07)
 }
 
 

@@ -22,6 +22,7 @@ EXERCISE = "ex07_pipe"
 FILE = f"{EXERCISE}.py"
 RESPONDER = "repondeur"
 CLOSED = "<EOF>"  # what the grader's end reads once every copy of the other end is closed
+RESPONDER_ENDS = ("none", "eof", "silence")  # what ended the dialogue, as the grader's responder saw it
 
 
 def _pongs(count: int) -> list[str]:
@@ -111,9 +112,11 @@ def test_ping_pong_enfant(games: Scenario) -> None:
 def test_ping_pong_envoie_none(grader_end: Scenario) -> None:
     """``ping_pong`` ends the dialogue by sending ``None`` (seen on the grader's end of the pipe)."""
     grader_end.value(0, "ping_pong")
-    ends = grader_end.run.events_of("responder_end")
+    children = {event["child"] for event in observe.started(grader_end.run, grader_end.step(0),
+                                                            by_student=True)}
+    ends = [event for event in grader_end.run.events_of("responder_end")
+            if event["pid"] in children and event["ended"] in RESPONDER_ENDS]
     if not ends:  # the grader's responder never ran, or was stopped before the dialogue ended
-        children = observe.started(grader_end.run, grader_end.step(0), by_student=True)
         raise CheckFailed("none_jamais_recu", enfants=len(children))
     if ends[0]["ended"] != "none":
         raise CheckFailed(f"none_jamais_envoye_{ends[0]['ended']}", reponses=ends[0]["answered"])

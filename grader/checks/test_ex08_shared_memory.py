@@ -3,8 +3,9 @@
 ``incrementer`` is judged by running several instances of the student's own function at once on one
 ``Value``, released together by a barrier: with that many increments, an unlocked ``+= 1`` (or a
 lock created inside the function, one per process) loses updates on a 2-core machine every time.
-How the increment is protected is observed too (the probe counts the locks the student's code
-takes, shared or its own): an unprotected increment fails even when the count happens to be right.
+How the increment is protected is observed too (the probe counts the student's writes of the
+counter, and those made without holding its lock): an unprotected write fails even when the count
+happens to be right.
 """
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ def increments(student: ExerciseUnderTest, exercise: Exercise, rng: random.Rando
         shared = {"$value": [f"partage{round_}", "i", 0]}
         calls += [call("@together", INCREMENT, together, shared, times), call("@value", shared),
                   call("@race", together, {"$value": [f"controle{round_}", "i", 0]}, times)]
-    return Scenario.timed(student, calls, [start, alone, together, times], FILE)
+    return Scenario.timed(student, calls, [start, alone, together, times], FILE, value_writes=True)
 
 
 @pytest.fixture(scope="module")
@@ -85,16 +86,22 @@ def test_incrementer_sans_perte(increments: Scenario) -> None:
 
 
 def _expect_shared_lock(run, step, together: int) -> None:
-    """Each process that ran ``incrementer`` took a lock made in another process (the counter's,
-    shared by all) at least once; a lock of its own protects nothing from the others."""
+    """Each process that ran ``incrementer`` wrote the counter, every time holding its lock (the
+    contract: « chaque incrément se fait sous le verrou du compteur »). A process that ended
+    without its end recorded (``os._exit``) cannot show it: it fails too."""
     children = {event["child"] for event in observe.started(run, step)}
-    uses = [event.get("locks") for event in run.events_of("exit") if event["pid"] in children]
-    uses = [use for use in uses if isinstance(use, dict)]
-    unprotected = [use for use in uses if not use.get("shared")]
+    ends = {event["pid"]: event for event in run.events_of("exit")
+            if event["pid"] in children and observe.is_within(event, step)}
+    if len(ends) < len(children):
+        raise CheckFailed("ecritures_non_observees", sans=len(children) - len(ends), processus=together)
+    writes = [end["writes"] for end in ends.values() if isinstance(end.get("writes"), dict)]
+    if len(writes) < len(ends):  # the probe could not observe writes on this interpreter
+        return
+    unprotected = [seen for seen in writes if not seen.get("total") or seen.get("unlocked")]
     if unprotected:
-        own = sum(use.get("own") or 0 for use in unprotected)
-        raise CheckFailed("verrou_propre" if own else "sans_verrou_partage", sans=len(unprotected),
-                          processus=together, propres=own)
+        raise CheckFailed("ecriture_sans_verrou", sans=len(unprotected), processus=together,
+                          non_protegees=sum(seen.get("unlocked") or 0 for seen in unprotected),
+                          ecritures=sum(seen.get("total") or 0 for seen in unprotected))
 
 
 def test_compteur_partage_resultat(counter: Scenario) -> None:

@@ -8,9 +8,9 @@ Each process appends JSON lines to ``<obs_dir>/<pid>.jsonl``:
 - ``call``: a watched task function ran (``fn``, ``t0``, ``t1``, ``error``); ``enter`` when it began;
 - ``start`` / ``join`` / ``terminate`` / ``kill``: a ``multiprocessing`` process was started or ended
   by its parent (``child``, ``caller`` = module that called, ``exitcode`` after a join);
-- ``boot`` / ``exit``: a child process began and finished its target (``exitcode``; ``locks``: how
-  many times the student's own code took a ``multiprocessing`` lock made in another process — a
-  shared one — and one made in this process, its own);
+- ``boot`` / ``exit``: a child process began and finished its target (``exitcode``; with the
+  config's ``value_writes``, ``writes``: how many times the student's code wrote a shared
+  ``Value``'s ``.value``, and how many of those writes did not hold the Value's own lock);
 - ``pool``: a ``Pool`` method was called by the student's code (``op``, ``cls``, ``processes``);
 - ``get``: the student's code waited for or looked at an ``AsyncResult`` (``op``: ``get``,
   ``wait``, ``ready`` or ``successful``; ``t0`` when it began, ``t`` when it returned);
@@ -43,7 +43,7 @@ _local = threading.local()
 _importing_student_module = []
 _stack_file = None
 _fatal_file = None
-_lock_uses = {"shared": 0, "own": 0}  # the locks the student's code took in this process
+_value_writes = {"total": 0, "unlocked": 0}  # this process's writes of a Value by the student's code
 
 
 def install(config_path):
@@ -130,6 +130,8 @@ def instrument_module(module):
         function = getattr(module, name, None)
         if isinstance(function, types.FunctionType):
             _run_instead(function, STAND_INS[stand_in])
+        elif callable(function):  # a decorated callable object: the module's name, at least
+            setattr(module, name, STAND_INS[stand_in])
     for name in _config.get("watch", []):
         function = getattr(module, name, None)
         if not callable(function) or getattr(function, "_mpgrade_watched", False):
@@ -184,7 +186,7 @@ def _grader_responder(*args, **kwargs):
             answered += 1
     except (EOFError, OSError):
         ended = "eof"
-    record("responder_end", ended=ended, answered=answered)
+    record("responder_end", t=now(), ended=ended, answered=answered)
     connection.close()
 
 
@@ -281,64 +283,42 @@ def _instrument_multiprocessing():
     result_class = multiprocessing.pool.ApplyResult  # MapResult inherits it
     for name in ("get", "wait", "ready", "successful"):
         setattr(result_class, name, _wrap_result_wait(getattr(result_class, name)))
-    _instrument_locks()
+    if _config.get("value_writes"):
+        _instrument_value_writes()
 
 
-def _instrument_locks():
-    """Count the locks the student's code takes (``with lock``, ``lock.acquire()``, ``with
-    compteur``, ``compteur.get_lock()``), by where each was made: in another process (inherited
-    or received: shared) or in this one (its own, which protects nothing from the others). The
-    locks ``Value.value`` takes inside ``multiprocessing`` are not the student's and not counted."""
+def _instrument_value_writes():
+    """Count the student's writes of a shared ``Value`` (``compteur.value = …``, ``+=``) and those
+    made without holding the Value's own lock (ex08: « chaque incrément se fait sous le verrou du
+    compteur »). Only the property's setter is wrapped: a read, or the lock the setter takes
+    inside ``multiprocessing``, costs nothing more. Where this cannot be installed the probe
+    records no ``writes`` at all (the check then judges by the count alone)."""
+    global _writes_installed
     try:
         import multiprocessing.sharedctypes
-        import multiprocessing.synchronize
-    except ImportError:  # a platform without working semaphores: no lock to count
-        return
-    semlock = multiprocessing.synchronize.SemLock
-    init, setstate, make_methods = semlock.__init__, semlock.__setstate__, semlock._make_methods
-    enter = semlock.__enter__
 
-    def made_here(self, *args, **kwargs):
-        self._mpgrade_home = _getpid()
-        init(self, *args, **kwargs)
+        synchronized = multiprocessing.sharedctypes.Synchronized
+        value = synchronized.value
+        setter = value.fset
 
-    def received(self, state):
-        self._mpgrade_home = None  # unpickled: it was made in another process
-        setstate(self, state)
+        def counted_setter(self, new_value):
+            if sys._getframe(1).f_globals.get("__name__") == _config.get("module"):
+                _value_writes["total"] += 1
+                if not self._lock._semlock._is_mine():
+                    _value_writes["unlocked"] += 1
+            setter(self, new_value)
 
-    def counted_methods(self):
-        make_methods(self)
-        # The wrapper holds the C lock's method and where the lock was made, never ``self``: a
-        # cycle would keep the lock alive past the student's last reference (and its semaphore).
-        acquire, home = self.acquire, getattr(self, "_mpgrade_home", None)
-
-        def counted_acquire(*args, **kwargs):
-            _count_lock_use(home, sys._getframe(1))
-            return acquire(*args, **kwargs)
-
-        self.acquire = counted_acquire
-
-    def counted_enter(self):
-        _count_lock_use(getattr(self, "_mpgrade_home", None), sys._getframe(1))
-        return enter(self)
-
-    semlock.__init__, semlock.__setstate__, semlock._make_methods = made_here, received, counted_methods
-    semlock.__enter__ = counted_enter
-    synchronized = multiprocessing.sharedctypes.SynchronizedBase
-    synchronized_enter = synchronized.__enter__
-
-    def counted_synchronized_enter(self):
-        _count_lock_use(getattr(self._lock, "_mpgrade_home", None), sys._getframe(1))
-        return synchronized_enter(self)
-
-    synchronized.__enter__ = counted_synchronized_enter
+        synchronized.value = property(value.fget, counted_setter, value.fdel, value.__doc__)
+        _writes_installed = True
+    except Exception:  # another interpreter's multiprocessing: grade without this observation
+        pass
 
 
-def _count_lock_use(home, frame):
-    """One lock taken: counted when the student's code took it, as shared unless it was made in
-    this very process (``home``: the pid that made it; ``None`` once received from another)."""
-    if frame.f_globals.get("__name__") == _config.get("module"):
-        _lock_uses["own" if home == _getpid() else "shared"] += 1
+_writes_installed = False
+
+
+def _writes_seen():
+    return {"writes": dict(_value_writes)} if _writes_installed else {}
 
 
 def _starting_during_import(process):
@@ -382,13 +362,14 @@ def _student_line():
 def _wrap_bootstrap(bootstrap):
     @functools.wraps(bootstrap)
     def wrapper(self, *args, **kwargs):
+        _value_writes.update(total=0, unlocked=0)  # a forked child starts from its parent's counts
         record("boot", t=now(), parent=os.getppid())
         exitcode = None
         try:
             exitcode = bootstrap(self, *args, **kwargs)
             return exitcode
         finally:
-            record("exit", t=now(), exitcode=exitcode, locks=dict(_lock_uses))
+            record("exit", t=now(), exitcode=exitcode, **_writes_seen())
 
     return wrapper
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 
 import jsonschema
 import pytest
 
-from conftest import DATA, validate_report
+from conftest import DATA, ROOT, validate_report
 
 REPORTS = sorted((DATA / "cohort_reports").glob("*.json")) + [DATA / "page" / "interblocage.json"]
 
@@ -32,3 +33,12 @@ def test_the_schema_refuses_what_the_contract_forbids():
     pending["exercises"][0]["checks"][0].update(status="pending", score=1.0)  # pending scores 0
     with pytest.raises(jsonschema.ValidationError):
         validate_report(pending)
+
+
+def test_the_documented_example_follows_the_schema():
+    """docs/report.md's example report is one the schema accepts (the page cannot drift from it)."""
+    page = (ROOT / "docs" / "report.md").read_text(encoding="utf-8")
+    example = json.loads(re.search(r"```json\n(.*?)```", page, re.S).group(1))
+    validate_report(example)
+    assert example["schema"] == json.loads((ROOT / "docs" / "report.schema.json").read_text(
+        encoding="utf-8"))["properties"]["schema"]["const"]

@@ -16,6 +16,7 @@ import pytest
 from grader import observe
 from grader.config import Exercise
 from grader.expectations import expect_children_joined
+from grader.harness import Run, Step
 from grader.scenario import Scenario, count_to_ask, expect_equal
 from grader.submission import ExerciseUnderTest, call
 from grader.verdicts import CannotMeasure, CheckFailed
@@ -78,14 +79,14 @@ def test_incrementer_sans_perte(increments: Scenario) -> None:
         if found != expected:
             raise CheckFailed("increments_perdus", processus=together, n=times, attendu=expected,
                               obtenu=found, perdus=expected - found if isinstance(found, int) else "?")
-        _expect_shared_lock(increments.run, increments.step(index), together)
+        _expect_writes_under_its_lock(increments.run, increments.step(index), together)
         lost_by_control.append(expected - increments.value(index + 2, "@race"))
     if not any(lost_by_control):
         raise CannotMeasure("course_impossible", processus=together, n=times,
                             manches=len(lost_by_control))
 
 
-def _expect_shared_lock(run, step, together: int) -> None:
+def _expect_writes_under_its_lock(run: Run, step: Step, together: int) -> None:
     """Each process that ran ``incrementer`` wrote the counter, every time holding its lock (the
     contract: « chaque incrément se fait sous le verrou du compteur »). A process that ended
     without its end recorded (``os._exit``) cannot show it: it fails too."""

@@ -44,6 +44,7 @@ _importing_student_module = []
 _stack_file = None
 _fatal_file = None
 _value_writes = {"total": 0, "unlocked": 0}  # this process's writes of a Value by the student's code
+_writes_installed = False  # whether those writes are observed in this run (``value_writes``)
 
 
 def install(config_path):
@@ -304,7 +305,7 @@ def _instrument_value_writes():
         def counted_setter(self, new_value):
             if sys._getframe(1).f_globals.get("__name__") == _config.get("module"):
                 _value_writes["total"] += 1
-                if not self._lock._semlock._is_mine():
+                if not _holds(self._lock):
                     _value_writes["unlocked"] += 1
             setter(self, new_value)
 
@@ -314,7 +315,13 @@ def _instrument_value_writes():
         pass
 
 
-_writes_installed = False
+def _holds(lock):
+    """Whether this thread holds ``lock`` (a ``multiprocessing`` lock: its semaphore knows); a lock
+    of another kind is given the benefit of the doubt, and never breaks the student's write."""
+    try:
+        return lock._semlock._is_mine()
+    except Exception:
+        return True
 
 
 def _writes_seen():

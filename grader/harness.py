@@ -319,8 +319,8 @@ def _is_step(raw: object) -> bool:
 def _step(raw: dict, out_dir: Path, output_limit: int) -> Step:
     known = {key: raw[key] for key in ("name", "status", "t0", "t1", "value", "type", "error",
                                        "alive_after", "cpu") if key in raw}
-    if "error" in known:
-        known["error"] = _error(known["error"])
+    if "error" in known or known["status"] == "raised":  # a raised step always says what it raised
+        known["error"] = _error(known.get("error"))
     if not isinstance(known.get("alive_after", []), list):
         known["alive_after"] = []
     return Step(**known, stdout=read_output(out_dir / f"{raw['name']}.out", output_limit),
@@ -397,9 +397,10 @@ _EVENT_FIELDS = {
 
 
 def _is_event(event: object) -> bool:
-    if not isinstance(event, dict) or type(event.get("pid")) is not int:
+    if not isinstance(event, dict) or type(event.get("pid")) is not int \
+            or type(event.get("ev")) is not str:
         return False
-    fields = _EVENT_FIELDS.get(event.get("ev"))
+    fields = _EVENT_FIELDS.get(event["ev"])
     if fields is None:
         return False
     return all(isinstance(event.get(name), kind) and not isinstance(event.get(name), bool)

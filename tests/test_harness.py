@@ -149,3 +149,19 @@ def test_a_grader_installed_under_tmp_still_runs_in_the_sandbox_whose_tmp_is_pri
     assert "--perms 0755 --dir /tmp/clone --ro-bind /tmp/clone/.venv /tmp/clone/.venv" in binds
     monkeypatch.setattr(sandbox.sys, "prefix", "/opt/venv")
     assert all("/opt/venv" not in argument for argument in sandbox._kept_from_private())
+
+
+def test_records_of_any_shape_are_refused_never_fatal(tmp_path):
+    """What a student's process writes in its record file may be anything: an ``ev`` that is a
+    list (unhashable) is a malformed record, counted, not a crash of the grader."""
+    records = '{"ev": ["call"], "pid": 41}\n{"ev": "exit", "pid": 41, "t": 1.0}\n'
+    (tmp_path / "41.jsonl").write_text(records, encoding="utf-8")
+    events, malformed = harness._read_events(tmp_path, [])
+    assert [event["ev"] for event in events] == ["exit"] and malformed == 1
+
+
+def test_a_raised_step_written_without_its_error_still_has_one(tmp_path):
+    """A forged result whose step says ``raised`` but names no error reads as an unknown error,
+    which the checks can report, instead of crashing them."""
+    step = harness._step({"name": "call-0", "status": "raised", "t0": 0.0, "t1": 1.0}, tmp_path, 1000)
+    assert step.error is not None and step.error["type"] == "?"

@@ -126,7 +126,8 @@ def instrument_module(module):
     The function object itself is made to record (its code is swapped for a trampoline to a
     recording wrapper of a copy of it): an alias, a default argument or a ``functools.partial``
     taken at import, or a decorator's closure, all reach it, and it still pickles by its name.
-    A callable that is not a plain function is replaced in the module by a wrapper instead."""
+    A callable that is not a plain function is replaced in the module by a wrapper instead.
+    First, the functions the run's ``replace`` names are made to run the grader's stand-ins."""
     for name, stand_in in _config.get("replace", {}).items():
         function = getattr(module, name, None)
         if isinstance(function, types.FunctionType):
@@ -152,17 +153,15 @@ def _record_in_place(function, name):
     original.__qualname__ = function.__qualname__
     original.__doc__ = function.__doc__
     original.__annotations__ = function.__annotations__
-    wrapper = _watched(original, name)
-    function.__code__ = _trampoline_code(len(function.__code__.co_freevars))
-    function.__defaults__ = None
-    function.__kwdefaults__ = {"_mpgrade_wrapper": wrapper}
+    _run_instead(function, _watched(original, name))
     function.__wrapped__ = original  # inspect.signature shows the student's parameters
     function._mpgrade_watched = True
 
 
 def _run_instead(function, stand_in):
-    """Make ``function`` run the grader's ``stand_in`` (same trampoline: every reference to the
-    function reaches it, and it still pickles by its name, so a spawned child swaps it too)."""
+    """Make ``function`` run ``stand_in`` instead (its code becomes the trampoline): every
+    reference to the function reaches it, and it still pickles by its name, so a spawned child,
+    which instruments its own import, swaps it too."""
     function.__code__ = _trampoline_code(len(function.__code__.co_freevars))
     function.__defaults__ = None
     function.__kwdefaults__ = {"_mpgrade_wrapper": stand_in}

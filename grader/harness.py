@@ -83,7 +83,7 @@ class Run:
     stdout: str
     stderr: str
     elapsed_s: float
-    time_limit_s: float
+    time_limit_s: float  # the course's; the run had ``cpu_wait_s`` more
     functions: dict = field(default_factory=dict)
     constants: dict = field(default_factory=dict)
     calibration: dict | None = None
@@ -91,6 +91,7 @@ class Run:
     calls: list[str] = field(default_factory=list)  # the function of each requested call
     limits: Limits = field(default_factory=Limits)
     breach: str | None = None  # "processes" or "memory" when the watchdog stopped the tree
+    cpu_wait_s: float = 0.0  # added to the limit: the time the tree waited for a core (Linux)
     witness: Witness | None = None  # what the grader saw of the tree from outside
     fatal_errors: dict[int, str] = field(default_factory=dict)  # pid -> faulthandler's report
     malformed_events: int = 0  # records of the probe's files that are not what the probe writes
@@ -191,7 +192,7 @@ def _run(submission: Path, work: Path, command: list[str], probe: dict, time_lim
         tree = Tree(process, started, TreeLimits(limits.processes, limits.memory_total_mb),
                     sandboxed=sandboxed, pids_before=pids_before)
         watch = _ResultWatch(work / "result.json", tree.witness) if expects_result else None
-        status = _wait(process, tree, observations, started + time_limit_s, watch)
+        status = _wait(process, tree, observations, started, time_limit_s, watch)
         if status == "timeout":
             tree.request_stacks()
             time.sleep(STACK_WAIT_S)
@@ -204,6 +205,7 @@ def _run(submission: Path, work: Path, command: list[str], probe: dict, time_lim
     run = _collect(work, status, process, elapsed, time_limit_s, [p.pid for p in tree.alive()],
                    limits)
     run.breach = tree.breach if status == "limit" else None
+    run.cpu_wait_s = granted_wait_s(tree, time_limit_s)
     # The probe names processes by their pid in the sandbox: so does the witness given to the checks.
     run.witness, run.harness_pid = tree.seen_inside()
     seen = run.witness.processes.get(run.harness_pid)
@@ -232,8 +234,14 @@ def _environment(work: Path) -> dict:
     return environment
 
 
-def _wait(process: subprocess.Popen, tree: Tree, observations: Path, deadline: float,
-          watch: _ResultWatch | None) -> str:
+def granted_wait_s(tree: Tree, time_limit_s: float) -> float:
+    """The time added to the run's limit: what its processes waited for a free core (a busy
+    machine's doing, which the kernel counts, not the submission's), at most the limit again."""
+    return min(time_limit_s, tree.waited_s())
+
+
+def _wait(process: subprocess.Popen, tree: Tree, observations: Path, started: float,
+          time_limit_s: float, watch: _ResultWatch | None) -> str:
     while True:
         if process.poll() is not None:
             if watch:
@@ -242,7 +250,8 @@ def _wait(process: subprocess.Popen, tree: Tree, observations: Path, deadline: f
         if (observations / FATAL_MARKER).exists():
             time.sleep(POLL_S)  # let the probe finish writing what it saw
             return "aborted"
-        if time.monotonic() >= deadline:
+        beyond = time.monotonic() - started - time_limit_s
+        if beyond >= 0 and beyond >= granted_wait_s(tree, time_limit_s):
             return "timeout"
         if tree.look():
             return "limit"  # the watchdog: beyond the processes or the memory allowed

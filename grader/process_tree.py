@@ -361,6 +361,12 @@ class Tree:
             self.breach = self.breach or "memory"
         return self.breach
 
+    def waited_s(self) -> float:
+        """How long the tree's processes, taken together, have waited for a free core, as the
+        kernel counted it at the last looks (0 where the system does not say): what a busy machine
+        took from the run, and nothing a sleeping (deadlocked) process accrues."""
+        return sum(seen.waited_s or 0.0 for seen in self.witness.processes.values())
+
     def alive(self) -> list[psutil.Process]:
         """The remembered processes still running: any of whose threads runs (a zombie leader
         whose other threads run is alive; a zombie with none only awaits its parent)."""

@@ -210,7 +210,8 @@ def unfinished(run: Run, function: str | None, file_name: str) -> StudentCodeErr
         # Without stack dumps (Windows), the probe's records say which calls never ended.
         places = observe.stuck_places(run, {file_name}) or observe.unfinished_calls(run)
         return StudentCodeError("delai_depasse", fonction=function, limite=round(run.time_limit_s),
-                                processus="; ".join(places) or "?", details=output)
+                                processus="; ".join(places) or "?", details=output,
+                                attente_coeur_s=round(run.cpu_wait_s, 1))
     if signal_name == "SIGXCPU" or (signal_name == "SIGKILL" and _cpu_exhausted(run)):
         return StudentCodeError("limite_cpu", fonction=function, limite=run.limits.cpu_s,
                                 details=output)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import textwrap
 import time
 import uuid
@@ -165,3 +167,52 @@ def test_a_raised_step_written_without_its_error_still_has_one(tmp_path):
     which the checks can report, instead of crashing them."""
     step = harness._step({"name": "call-0", "status": "raised", "t0": 0.0, "t1": 1.0}, tmp_path, 1000)
     assert step.error is not None and step.error["type"] == "?"
+
+
+BUSY_STUDENT = textwrap.dedent("""
+    import time
+
+    def calculer(secondes_cpu):
+        fin = time.process_time() + secondes_cpu
+        while time.process_time() < fin:
+            pass
+        return "fini"
+
+    def dormir():
+        time.sleep(60)
+""")
+
+
+@pytest.fixture
+def one_busy_core():
+    """This process and what it starts share core 0 with a CPU hog: every run waits for its core
+    about half of the time, as on a busy machine."""
+    if not hasattr(os, "sched_setaffinity"):
+        pytest.skip("core affinity is Linux's")
+    before = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {0})
+    hog = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        yield
+    finally:
+        hog.kill()
+        hog.wait()
+        os.sched_setaffinity(0, before)
+
+
+def test_a_run_slowed_by_a_busy_machine_gets_the_time_it_waited_for_a_core(tmp_path, one_busy_core):
+    (tmp_path / "occupe.py").write_text(BUSY_STUDENT, encoding="utf-8")
+    # 1.5 s of CPU at half a core: some 3 s of wall time, beyond the 2 s allowed on a machine alone.
+    run = harness.run_calls(tmp_path, "occupe", [call("calculer", 1.5)], time_limit_s=2,
+                            start_method="spawn")
+    assert run.status == "finished" and run.call(0).value == "fini", run.stderr
+    assert run.elapsed_s > 2 and run.cpu_wait_s > 0.5
+
+
+def test_a_sleeping_run_on_a_busy_machine_is_stopped_at_its_limit(tmp_path, one_busy_core):
+    (tmp_path / "occupe.py").write_text(BUSY_STUDENT, encoding="utf-8")
+    run = harness.run_calls(tmp_path, "occupe", [call("dormir")], time_limit_s=2,
+                            start_method="spawn")
+    assert run.status == "timeout"
+    # Only the start-up waited for the core: a process that sleeps adds nothing to its limit.
+    assert run.cpu_wait_s < 1 and run.elapsed_s < 2 + 1 + harness.STACK_WAIT_S + 0.5

@@ -9,7 +9,7 @@ import yaml
 
 from conftest import COURSE, DATA, grade, make_submission
 
-TIME_LIMIT_S = 3
+TIME_LIMIT_S = 4
 
 
 @pytest.fixture

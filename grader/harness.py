@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from grader.process_tree import (ProcessLimits, SharedFiles, Tree, TreeLimits, W
 PROBE_DIR = Path(__file__).parent / "probe"
 LINUX = sys.platform.startswith("linux")
 FATAL_MARKER = "FATAL"  # written by the probe; see mpgrade_probe.FATAL_MARKER
+KNOWN_LOOP_MARKER = "KNOWN_LOOP"  # see mpgrade_probe.KNOWN_LOOP_MARKER
 FATAL_ERRORS = "fatal-*.txt"  # faulthandler's report of a crash (segfault…), one per process
 _RUN_NUMBERS = itertools.count(1)
 POLL_S = 0.05
@@ -72,8 +74,9 @@ class Step:
 class Run:
     """Everything observed during one harness run."""
 
-    # "finished", "timeout", "aborted" (the probe raised a fatal event), "crashed", or "limit"
-    # (the watchdog stopped the tree: ``breach`` says which limit)
+    # "finished", "timeout", "aborted" (the probe raised a fatal event), "crashed", "limit"
+    # (the watchdog stopped the tree: ``breach`` says which limit), or "known_loop" (a function of
+    # ``known_loops`` was called again: stopped at once)
     status: str
     returncode: int | None
     harness_pid: int | None  # inside a sandbox, its pid in the run's own namespace (often 2)
@@ -92,6 +95,8 @@ class Run:
     limits: Limits = field(default_factory=Limits)
     breach: str | None = None  # "processes" or "memory" when the watchdog stopped the tree
     cpu_wait_s: float = 0.0  # added to the limit: the time the tree waited for a core (Linux)
+    # The functions that stop the run if called, each with where it was seen looping before.
+    known_loops: dict[str, str] = field(default_factory=dict)
     witness: Witness | None = None  # what the grader saw of the tree from outside
     fatal_errors: dict[int, str] = field(default_factory=dict)  # pid -> faulthandler's report
     malformed_events: int = 0  # records of the probe's files that are not what the probe writes
@@ -131,11 +136,13 @@ def run_calls(submission: Path, module: str, calls: list[dict], *, time_limit_s:
               start_method: str, watch: list[str] = (), functions: list[str] = (),
               constants: list[str] = (), inject: dict | None = None,
               replace: dict[str, str] | None = None, value_writes: bool = False,
-              calibrate_pool: int | None = None, limits: Limits | None = None) -> Run:
+              calibrate_pool: int | None = None, limits: Limits | None = None,
+              known_loops: Mapping[str, str] | None = None) -> Run:
     """Import ``module`` from a copy of ``submission`` and make ``calls`` one after another;
     ``replace`` puts the grader's own stand-ins (``mpgrade_probe.STAND_INS``) in place of some
     of the student's functions, in every process of the run; ``value_writes`` has each process
-    count its writes of a shared ``Value`` (and those without its lock)."""
+    count its writes of a shared ``Value`` (and those without its lock); a call of a function of
+    ``known_loops`` (its keys), wherever it is made, stops the run at once (``known_loop``)."""
     with tempfile.TemporaryDirectory(prefix="mpgrade-") as work:
         work = Path(work)
         request = {"module": module, "calls": list(calls), "functions": list(functions),
@@ -146,22 +153,27 @@ def run_calls(submission: Path, module: str, calls: list[dict], *, time_limit_s:
         command = [sys.executable, str(PROBE_DIR / "mpgrade_harness.py"), str(work / "request.json")]
         probe = {"module": module, "watch": list(watch), "inject": inject or {},
                  "replace": replace or {}, "value_writes": value_writes,
-                 "start_method": start_method}
+                 "start_method": start_method, "known_loops": sorted(known_loops or {})}
         run = _run(submission, work, command, probe, time_limit_s, limits or Limits(),
                    expects_result=True)
+        run.known_loops = dict(known_loops or {})
         run.calls = [requested["function"] for requested in calls]
         return run
 
 
 def run_script(submission: Path, module: str, *, time_limit_s: float, start_method: str,
-               limits: Limits | None = None) -> Run:
-    """Run ``python <module>.py`` as a student would, under ``start_method``."""
+               limits: Limits | None = None, known_loops: Mapping[str, str] | None = None) -> Run:
+    """Run ``python <module>.py`` as a student would, under ``start_method`` (``known_loops``:
+    as for ``run_calls``, in the processes that import the module)."""
     with tempfile.TemporaryDirectory(prefix="mpgrade-") as work:
         work = Path(work)
         command = [sys.executable, f"{module}.py"]
-        probe = {"module": None, "watch": [], "start_method": start_method}
-        return _run(submission, work, command, probe, time_limit_s, limits or Limits(),
-                    expects_result=False)
+        probe = {"module": None, "watch": [], "start_method": start_method,
+                 "known_loops": sorted(known_loops or {})}
+        run = _run(submission, work, command, probe, time_limit_s, limits or Limits(),
+                   expects_result=False)
+        run.known_loops = dict(known_loops or {})
+        return run
 
 
 def _run(submission: Path, work: Path, command: list[str], probe: dict, time_limit_s: float,
@@ -192,7 +204,8 @@ def _run(submission: Path, work: Path, command: list[str], probe: dict, time_lim
         tree = Tree(process, started, TreeLimits(limits.processes, limits.memory_total_mb),
                     sandboxed=sandboxed, pids_before=pids_before)
         watch = _ResultWatch(work / "result.json", tree.witness) if expects_result else None
-        status = _wait(process, tree, observations, started, time_limit_s, watch)
+        status = _wait(process, tree, observations, started, time_limit_s, watch,
+                       known_loops=bool(probe.get("known_loops")))
         if status == "timeout":
             tree.request_stacks()
             time.sleep(STACK_WAIT_S)
@@ -241,7 +254,7 @@ def granted_wait_s(tree: Tree, time_limit_s: float) -> float:
 
 
 def _wait(process: subprocess.Popen, tree: Tree, observations: Path, started: float,
-          time_limit_s: float, watch: _ResultWatch | None) -> str:
+          time_limit_s: float, watch: _ResultWatch | None, known_loops: bool) -> str:
     while True:
         if process.poll() is not None:
             if watch:
@@ -250,6 +263,8 @@ def _wait(process: subprocess.Popen, tree: Tree, observations: Path, started: fl
         if (observations / FATAL_MARKER).exists():
             time.sleep(POLL_S)  # let the probe finish writing what it saw
             return "aborted"
+        if known_loops and (observations / KNOWN_LOOP_MARKER).exists():
+            return "known_loop"
         beyond = time.monotonic() - started - time_limit_s
         if beyond >= 0 and beyond >= granted_wait_s(tree, time_limit_s):
             return "timeout"
@@ -400,7 +415,7 @@ _EVENT_FIELDS = {
     "kill": {"t": _NUMBER, "caller": str}, "boot": {"t": _NUMBER}, "exit": {"t": _NUMBER},
     "pool": {"op": str, "cls": str, "t": _NUMBER, "caller": str},
     "get": {"t0": _NUMBER, "t": _NUMBER, "caller": str}, "callback": {"t": _NUMBER},
-    "fatal": {"reason": str},
+    "fatal": {"reason": str}, "known_loop": {"fn": str, "t": _NUMBER},
     "responder_end": {"t": _NUMBER, "ended": str, "answered": int},  # the grader's responder (ex07)
 }
 

@@ -202,6 +202,23 @@ def stuck_places(run: Run, student_files: set[str]) -> list[str]:
     return places
 
 
+def looping_functions(run: Run, student_files: set[str]) -> dict[str, str]:
+    """The student's functions that were running their own code when the run was stopped at its
+    time limit (the innermost frame of a process's stack is theirs: computing or sleeping in it,
+    not waiting for another process inside the library, as a deadlock does), each with the place
+    as ``stuck_places`` words it. Called again in a later run, such a function needs not be
+    waited for another full limit (``ExerciseUnderTest.known_loops``)."""
+    if run.status != "timeout":
+        return {}
+    looping = {}
+    for pid, text in sorted(run.stacks.items()):
+        frames = [match.groupdict() for match in _FRAME.finditer(text)]  # innermost first
+        if frames and not _is_helper(frames) and _base_name(frames[0]["file"]) in student_files \
+                and not frames[0]["function"].startswith("<"):  # <module>, <lambda>: no name to stop
+            looping.setdefault(frames[0]["function"], f"pid {pid}: {_frame_text(frames[0])}")
+    return looping
+
+
 def unfinished_calls(run: Run) -> list[str]:
     """Where each process was when the run was stopped, where no process could dump its stack
     (Windows, ``MPGRADE_PORTABLE``): from the probe's records, the watched calls begun and never

@@ -31,6 +31,10 @@ class ExerciseUnderTest:
         self.exercise = exercise
         self.start_method = start_method
         self.runs: list[Run] = []  # every call run, for the report's timelines
+        # The student's functions a run stopped at its time limit while they ran their own code
+        # (``observe.looping_functions``), with where: later runs stop as soon as one is called
+        # again, so that a hang costs its limit once per exercise, not once per run.
+        self.known_loops: dict[str, str] = {}
 
     @property
     def file_name(self) -> str:
@@ -76,7 +80,8 @@ class ExerciseUnderTest:
         run = harness.run_calls(self.folder, self.exercise.id, calls, start_method=self.start_method,
                                 time_limit_s=self.exercise.time_limit_s,
                                 functions=list(self.exercise.functions), limits=self.exercise.limits,
-                                **options)
+                                known_loops=self.known_loops, **options)
+        self._learn_loops(run)
         self.runs.append(run)
         witness.attach_orphans(run)
         refuted = witness.contradictions(run, self.exercise.cpu_bound)
@@ -90,9 +95,15 @@ class ExerciseUnderTest:
         """Run ``python <file>`` as the student would, always under ``spawn``."""
         self._require_file()
         run = harness.run_script(self.folder, self.exercise.id, start_method="spawn",
-                                 time_limit_s=self.exercise.time_limit_s, limits=self.exercise.limits)
+                                 time_limit_s=self.exercise.time_limit_s, limits=self.exercise.limits,
+                                 known_loops=self.known_loops)
+        self._learn_loops(run)
         witness.attach_orphans(run)
         return run
+
+    def _learn_loops(self, run: Run) -> None:
+        for function, place in observe.looping_functions(run, {self.file_name}).items():
+            self.known_loops.setdefault(function, place)
 
     def _require_file(self) -> None:
         """The file exists and is Python text; read here as bytes, never executed here."""
@@ -206,7 +217,14 @@ def unfinished(run: Run, function: str | None, file_name: str) -> StudentCodeErr
         return StudentCodeError("erreur_fatale", fonction=function, details=output,
                                 erreur=crash[0][0] if crash else signal_name,
                                 processus="; ".join(place for _, place in crash) or "?")
-    if run.status == "timeout":
+    if run.status == "known_loop":
+        loop = next((event["fn"] for event in run.events_of("known_loop")
+                     if event["fn"] in run.known_loops), None)
+        if loop is not None:  # else a record the grader did not ask for: the student's own
+            return StudentCodeError("boucle_deja_vue", fonction=function, boucle=loop,
+                                    limite=round(run.time_limit_s), processus=run.known_loops[loop],
+                                    details=output)
+    if run.status in ("timeout", "known_loop"):
         # Without stack dumps (Windows), the probe's records say which calls never ended.
         places = observe.stuck_places(run, {file_name}) or observe.unfinished_calls(run)
         return StudentCodeError("delai_depasse", fonction=function, limite=round(run.time_limit_s),

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, ROOT, SOLUTIONS, make_submission
-from grader import harness
+from grader import harness, observe
 from grader.submission import call
 
 
@@ -45,6 +45,28 @@ def test_at_the_time_limit_every_process_is_killed_and_the_stacks_are_kept(tmp_p
     assert len(run.stacks) >= 3  # the harness and its two workers
     assert any("in carre" in stack for stack in run.stacks.values())
     assert run.left_alive == [] and tracked_processes() == set()
+    # carre slept in its own code: called again, it will not be waited for; carres_paralleles
+    # waited for its workers inside the library, as a deadlock does, and is not named.
+    assert list(observe.looping_functions(run, {"ex03_pool_map.py"})) == ["carre"]
+
+
+@pytest.mark.parametrize("calls", [[call("carre", 3)], [call("carres_paralleles", [1, 2, 3], 2)]],
+                         ids=["called-by-the-harness", "called-in-a-worker"])
+def test_a_known_loop_called_again_stops_the_run_at_once(tmp_path, calls, tracked_processes):
+    folder = make_submission(tmp_path / "s", {"ex03_pool_map": DATA / "hang" / "ex03_pool_map.py"})
+    seen = {"carre": "pid 2: carre (ex03_pool_map.py:9)"}
+    run = harness.run_calls(folder, "ex03_pool_map", calls, time_limit_s=20, start_method="spawn",
+                            known_loops=seen)
+    assert run.status == "known_loop" and run.elapsed_s < 10
+    assert [event["fn"] for event in run.events_of("known_loop")][:1] == ["carre"]
+    assert run.call(0).status == "unfinished" and run.known_loops == seen
+    assert run.left_alive == [] and tracked_processes() == set()
+
+
+def test_a_known_loop_never_called_changes_nothing(tmp_path):
+    run = harness.run_calls(SOLUTIONS, "ex03_pool_map", [call("carres_paralleles", [1, 2], 2)],
+                            time_limit_s=20, start_method="spawn", known_loops={"absente": "?"})
+    assert run.status == "finished" and run.call(0).value == [1, 4]
 
 
 def test_output_past_the_limit_keeps_head_and_tail(tmp_path):

@@ -38,6 +38,7 @@ _open = os.open
 _dumps = json.dumps
 
 FATAL_MARKER = "FATAL"  # the harness stops the run as soon as this file appears
+KNOWN_LOOP_MARKER = "KNOWN_LOOP"  # likewise, when a function that never ended before is called
 _config = {}
 _local = threading.local()
 _importing_student_module = []
@@ -127,13 +128,16 @@ def instrument_module(module):
     recording wrapper of a copy of it): an alias, a default argument or a ``functools.partial``
     taken at import, or a decorator's closure, all reach it, and it still pickles by its name.
     A callable that is not a plain function is replaced in the module by a wrapper instead.
-    First, the functions the run's ``replace`` names are made to run the grader's stand-ins."""
-    for name, stand_in in _config.get("replace", {}).items():
+    First, the functions the run's ``replace`` names are made to run the grader's stand-ins, and
+    those its ``known_loops`` names to stop the run as soon as they are called."""
+    stand_ins = {name: STAND_INS[stand_in] for name, stand_in in _config.get("replace", {}).items()}
+    stand_ins.update({name: _stopping_the_run(name) for name in _config.get("known_loops", [])})
+    for name, stand_in in stand_ins.items():
         function = getattr(module, name, None)
         if isinstance(function, types.FunctionType):
-            _run_instead(function, STAND_INS[stand_in])
+            _run_instead(function, stand_in)
         elif callable(function):  # a decorated callable object: the module's name, at least
-            setattr(module, name, STAND_INS[stand_in])
+            setattr(module, name, stand_in)
     for name in _config.get("watch", []):
         function = getattr(module, name, None)
         if not callable(function) or getattr(function, "_mpgrade_watched", False):
@@ -188,6 +192,19 @@ def _grader_responder(*args, **kwargs):
         ended = "eof"
     record("responder_end", t=now(), ended=ended, answered=answered)
     connection.close()
+
+
+def _stopping_the_run(name):
+    """The stand-in of a function that, in an earlier run of this grading, was still running its
+    own code at the time limit: called again, it says so and waits to be stopped, at once rather
+    than after another full limit."""
+    def stand_in(*args, **kwargs):
+        record("known_loop", fn=name, t=now())
+        open(os.path.join(_config["obs_dir"], KNOWN_LOOP_MARKER), "a").close()
+        while True:
+            time.sleep(60)
+
+    return stand_in
 
 
 # The grader's own functions a run may put in place of the student's (the config's ``replace``).

@@ -51,3 +51,28 @@ def assert_hang_diagnosed(tmp_path, short_course, exercise_id, hanging_check, st
     assert elapsed < runs * (TIME_LIMIT_S + 2) + 15
     assert tracked_processes() == set()
     return check
+
+
+def test_a_function_that_hung_once_is_not_waited_for_again(tmp_path, short_course, tracked_processes):
+    """ex03's ``carre`` sleeps for ever: the first run that calls it waits for the limit, and every
+    later run that calls it again (here in the pool's workers) stops at once, with the diagnosis of
+    the first; where nothing calls it (the empty list), the call is judged as usual."""
+    folder = make_submission(tmp_path / "hang", {"ex03_pool_map": DATA / "hang" / "ex03_pool_map.py"})
+    checks = grade(folder, "ex03_pool_map", course=short_course).checks("ex03_pool_map")
+    assert checks["carre_resultat"]["message_key"] == "delai_depasse", checks["carre_resultat"]
+    for check_id in ("carres_paralleles_resultat", "carres_paralleles_cas_limites", "pool_ferme",
+                     "taches_dans_des_enfants"):
+        check = checks[check_id]
+        assert (check["status"], check["message_key"]) == ("error", "boucle_deja_vue"), check
+        assert check["facts"]["boucle"] == "carre" and f"{TIME_LIMIT_S} s" in check["message"]
+        assert "carre (ex03_pool_map.py:9)" in check["facts"]["processus"]
+    assert tracked_processes() == set()
+
+
+def test_a_deadlock_is_waited_for_in_every_run(tmp_path, short_course):
+    """ex01's deadlock waits inside the library (a join, a get): it may depend on the inputs, so
+    no function of it is taken for a loop, and each run is judged on its own."""
+    folder = make_submission(tmp_path / "hang", {"ex01_process": DATA / "hang" / "ex01_process.py"})
+    checks = grade(folder, "ex01_process", course=short_course).checks("ex01_process")
+    keys = {check.get("message_key") for check in checks.values()}
+    assert "boucle_deja_vue" not in keys and "delai_depasse" in keys, keys

@@ -47,7 +47,8 @@ def main() -> list[int]:
     `pool.map(double, range(5))`, affichez la liste obtenue avec print(),
     puis renvoyez-la ([0, 2, 4, 6, 8]).
     """
-    # TODO : créer le Pool ici avec `with`, appeler pool.map(double, range(5)), afficher et renvoyer le résultat.
+    # TODO : créer le Pool ici avec `with`, appeler pool.map(double, range(5)), afficher et renvoyer
+    # le résultat.
     raise NotImplementedError("À faire : main")
 
 

@@ -26,7 +26,8 @@ def repondeur(conn) -> None:
     message où "ping" est remplacé par "pong". Après la boucle, ferme conn
     puis se termine.
     """
-    # TODO : boucle conn.recv() ; None -> sortir ; sinon conn.send(message.replace("ping", "pong")) ; puis conn.close().
+    # TODO : boucle conn.recv() ; None -> sortir ; sinon conn.send(message.replace("ping", "pong")) ;
+    # puis conn.close().
     raise NotImplementedError("À faire : repondeur")
 
 

@@ -7,8 +7,8 @@ the ``words`` of the terminal and the ``page`` labels of the HTML report.
 from __future__ import annotations
 
 import string
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 from pathlib import Path
 
 import yaml

@@ -17,12 +17,23 @@ import signal
 import sys
 from pathlib import Path
 
-from grader import (catalogue, cohort, config, console, gradescope, grading, page, process_tree,
-                    report, terminal, visibility)
+from grader import (
+    catalogue,
+    cohort,
+    config,
+    console,
+    gradescope,
+    grading,
+    page,
+    process_tree,
+    report,
+    terminal,
+    visibility,
+)
 from grader.catalogue import Catalogue
+from grader.config import ConfigError, Course
 from grader.exports import classroom, junit
 from grader.exports import commands as platforms
-from grader.config import ConfigError, Course
 
 USAGE_ERROR = 2
 INTERRUPTED = 130  # what a shell reports for Ctrl-C

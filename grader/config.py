@@ -7,10 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from grader.intake import IntakeLimits
+
+if TYPE_CHECKING:  # grader.similarity reads ConfigError from here: at run time, imported where used
+    from grader.similarity import Settings as SimilaritySettings
 
 COURSE_FILE = Path(__file__).parent / "course.yaml"
 CATEGORIES = ("result", "guard", "parallelism", "shutdown", "api")
@@ -81,7 +85,7 @@ class Course:
     exercises: dict[str, Exercise]
     intake: IntakeLimits = field(default_factory=IntakeLimits)  # reading a cohort's submissions
     remeasure: Remeasure = field(default_factory=Remeasure)
-    similarity: "similarity.Settings | None" = None  # similar submissions (None: the defaults)
+    similarity: SimilaritySettings | None = None  # similar submissions (None: the defaults)
 
     def exercise(self, exercise_id: str) -> Exercise:
         return self.exercises[exercise_id]
@@ -136,7 +140,7 @@ def _remeasure(raw: object, place: str) -> Remeasure:
     return Remeasure(attempts, _positive(raw.get("wait_s", Remeasure.wait_s), f"{place}.wait_s"))
 
 
-def _similarity(raw: object, place: str) -> "similarity.Settings":
+def _similarity(raw: object, place: str) -> SimilaritySettings:
     from grader import similarity  # it reads ConfigError from here
     return similarity.Settings.read(raw, place)
 

@@ -61,9 +61,8 @@ def _windows_vt(stream: TextIO) -> bool:  # pragma: no cover - Windows only
     """Windows 10 and later: turn on virtual-terminal processing for this console; False where it
     cannot be (an older console, a handle that is not a console)."""
     import ctypes
-    from ctypes import wintypes
-
     import msvcrt
+    from ctypes import wintypes
 
     try:
         handle = msvcrt.get_osfhandle(stream.fileno())

@@ -16,10 +16,10 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
 from urllib.parse import quote
 
 from grader import gradebook, page
@@ -27,7 +27,8 @@ from grader.catalogue import Catalogue
 from grader.config import CheckSpec, Course, Exercise
 from grader.report import NOT_MEASURED, write_text
 
-STYLES = ("page.css", "cohort.css", "similarity.css")  # the student page's style, and the dashboard's own additions
+# The student page's style, and the dashboard's own additions.
+STYLES = ("page.css", "cohort.css", "similarity.css")
 STATUS_SYMBOLS = {"ok": "✔", "review": "?", "error": "!"}
 HISTOGRAM_BINS = 10  # of 10 % of the maximum each; full marks fall in the last one
 CONCEPT_MIN_SHARE = 10  # % of the students a check judged, and at least

@@ -42,14 +42,14 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from grader import catalogue as catalogues
 from grader import config, report
-from grader.report import NOT_MEASURED
 from grader.catalogue import Catalogue
 from grader.process_tree import kill_group
+from grader.report import NOT_MEASURED
 from grader.visibility import stricter
 
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
@@ -97,7 +97,7 @@ if [ ! -s "$RESULTS" ]; then
 EOF
 fi
 exit 0
-"""
+"""  # noqa: E501 (the fallback results.json is written as one JSON line)
 
 
 # -- results.json -------------------------------------------------------------------------------

@@ -25,8 +25,7 @@ from pathlib import Path
 
 from grader import sandbox
 from grader.config import Limits
-from grader.process_tree import (ProcessLimits, SharedFiles, Tree, TreeLimits, Witness, last_pid,
-                                 popen_options)
+from grader.process_tree import ProcessLimits, SharedFiles, Tree, TreeLimits, Witness, last_pid, popen_options
 
 PROBE_DIR = Path(__file__).parent / "probe"
 LINUX = sys.platform.startswith("linux")

@@ -28,8 +28,9 @@ folder or zip name as the teacher sees it (NFC), or Moodle's ``Prénom Nom``.
 What is read, what is written:
 - Ignored everywhere: hidden entries, ``__MACOSX``, ``__pycache__``, ``.DS_Store``, ``Thumbs.db``,
   ``desktop.ini``; at the top, plain files that are no submission (``notes.txt``, a gradebook) and
-  the entry holding ``work`` when it is there (an ``--out`` inside SUBMISSIONS). A ``.py`` alone at the top, or an archive that is not a zip, is
-  surely a student's: it becomes a row with a problem rather than vanishing.
+  the entry holding ``work`` when it is there (an ``--out`` inside SUBMISSIONS). A ``.py`` alone at
+  the top, or an archive that is not a zip, is surely a student's: it becomes a row with a problem
+  rather than vanishing.
 - Only the exercise files are read (matched by exact name after NFC normalisation) and copied, from
   a folder as from a zip, to ``work/<id>/``, which ``discover`` owns (it writes and removes only
   the exercise files there). So what is graded is what ``content_hash`` hashed, whatever the
@@ -60,11 +61,10 @@ import stat
 import struct
 import unicodedata
 import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
-
 
 # Catalogue keys under intake.problems and intake.notes (tests compare them with the catalogues).
 PROBLEMS = ("archive_illisible", "archive_chiffree", "archive_trop_grosse",

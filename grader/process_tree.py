@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import dataclasses
 import os
 import signal
 import stat
@@ -33,7 +34,6 @@ import subprocess
 import sys
 import threading
 import time
-import dataclasses
 from dataclasses import dataclass, field
 
 import psutil

@@ -43,7 +43,8 @@ class Progress:
             if student_id in self._grading:
                 self._grading.remove(student_id)
             self.done += 1
-            text = visible(f"[{self.done}/{self.total}] {student_id}: {line}")  # an error may quote the student
+            # visible(): an error may quote the student
+            text = visible(f"[{self.done}/{self.total}] {student_id}: {line}")
             self._log.write(f"{datetime.now().isoformat(timespec='seconds')} {text}\n")
             self._log.flush()
             if self._bar is not None:

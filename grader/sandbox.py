@@ -75,7 +75,7 @@ def give(work: Path) -> None:
     uid = run_uid()
     if uid is None:
         return
-    for folder, folders, files in os.walk(work):
+    for folder, _folders, files in os.walk(work):
         os.chown(folder, uid, uid)
         for name in files:
             os.chown(os.path.join(folder, name), uid, uid, follow_symlinks=False)
@@ -156,7 +156,7 @@ def _first_closed(path: Path) -> Path | None:
     return None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _bwrap() -> str | None:
     """The path of a bwrap that works here (tried once per process), or None."""
     if not process_tree.LINUX or switched_off():  # MPGRADE_PORTABLE: as on a Mac, no sandbox

@@ -15,9 +15,9 @@ read, never a verdict: nothing here changes a grade.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from grader.config import ConfigError
 
@@ -33,7 +33,7 @@ class Settings:
     guarantee_tokens: int = DEFAULTS["guarantee_tokens"]  # matches this long are always found
 
     @classmethod
-    def read(cls, raw: object, place: str = "course.yaml: similarity") -> "Settings":
+    def read(cls, raw: object, place: str = "course.yaml: similarity") -> Settings:
         """From the ``similarity:`` mapping of the course file (absent: the defaults)."""
         if raw is None:
             return cls()

@@ -10,7 +10,8 @@ from __future__ import annotations
 import sys
 import textwrap
 import unicodedata
-from typing import Callable, TextIO
+from collections.abc import Callable
+from typing import TextIO
 
 from grader import console
 from grader.catalogue import Catalogue

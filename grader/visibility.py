@@ -76,6 +76,7 @@ def publish_pages(out: Path, texts: Catalogue) -> int:
     """Rewrite each student's ``rapport.html`` of a cohort's ``out`` from its full report, with the
     details of ``after_*`` checks now shown; returns how many."""
     import json
+
     from grader import page
     count = 0
     for path in sorted(Path(out).glob("students/*/report.json")):

@@ -52,7 +52,8 @@ def pipeline(n: int) -> list[str]:
 
 
 def pipeline_multi(n: int, consommateurs: int = 3) -> list[str]:
-    """Un producteur, plusieurs consommateurs, une sentinelle par consommateur ; renvoie tous les résultats."""
+    """Un producteur, plusieurs consommateurs, une sentinelle par consommateur ; renvoie tous les
+    résultats."""
     q_entree = multiprocessing.Queue()
     q_sortie = multiprocessing.Queue()
     p_prod = multiprocessing.Process(target=producteur, args=(q_entree, n))

@@ -7,8 +7,7 @@ import subprocess
 import sys
 import time
 
-from conftest import (DATA, ROOT, SOLUTIONS, make_submission, still_alive_after,
-                      harness_runs_below)
+from conftest import DATA, ROOT, SOLUTIONS, harness_runs_below, make_submission, still_alive_after
 
 
 def _check(*arguments):

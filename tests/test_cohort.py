@@ -17,8 +17,16 @@ from pathlib import Path
 import pytest
 
 import sample_cohort
-from conftest import (COURSE, MACHINE_BOUND, ROOT, SOLUTIONS, grade, harness_runs_below,
-                      make_submission, still_alive_after)
+from conftest import (
+    COURSE,
+    MACHINE_BOUND,
+    ROOT,
+    SOLUTIONS,
+    grade,
+    harness_runs_below,
+    make_submission,
+    still_alive_after,
+)
 from grader import config, gradebook, intake
 from grader.cohort import exercise_files
 from grader.process_tree import Leftovers

@@ -13,9 +13,9 @@ import pytest
 
 import browser
 from conftest import DATA, ROOT
+from grader import catalogue, config, dashboard, gradebook
 from test_catalogue import _keys_in_code
 from test_page import NETWORK_URL, URL_ATTRIBUTES, Node, parse
-from grader import catalogue, config, dashboard, gradebook
 
 REPORTS = DATA / "cohort_reports"
 GENERATED_AT = "2026-11-26 09:30 UTC"

@@ -17,8 +17,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import (COURSE, SOLUTIONS, TOKEN_VARIABLE, Graded, assert_full_marks_but_pending,
-                      containments, grade, make_submission)
+from conftest import (
+    COURSE,
+    SOLUTIONS,
+    TOKEN_VARIABLE,
+    Graded,
+    assert_full_marks_but_pending,
+    containments,
+    grade,
+    make_submission,
+)
 
 HOSTILE = Path(__file__).parent / "hostile"
 
@@ -81,7 +89,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 @pytest.fixture(autouse=True)
 def _needs_bubblewrap(request: pytest.FixtureRequest) -> None:
-    containment = request.node.callspec.params.get("containment") if hasattr(request.node, "callspec") else None
+    containment = (request.node.callspec.params.get("containment") if hasattr(request.node, "callspec")
+                   else None)
     if containment == "bubblewrap" and not bubblewrap_works():
         pytest.skip("bubblewrap (bwrap) is missing or does not work here: sandboxed cases not run")
 

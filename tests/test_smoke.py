@@ -15,8 +15,17 @@ import multiprocessing
 
 import pytest
 
-from conftest import (BAD, EXPECTATIONS, MACHINE_BOUND, SOLUTIONS, START_METHOD_EXERCISES, STUBS,
-                      assert_graded_variant, grade, make_submission)
+from conftest import (
+    BAD,
+    EXPECTATIONS,
+    MACHINE_BOUND,
+    SOLUTIONS,
+    START_METHOD_EXERCISES,
+    STUBS,
+    assert_graded_variant,
+    grade,
+    make_submission,
+)
 
 pytestmark = pytest.mark.smoke
 
@@ -45,7 +54,8 @@ def _not_passed(report: dict) -> list[tuple]:
 def test_solutions_get_full_marks(tmp_path, course_settings, start_method):
     if start_method not in multiprocessing.get_all_start_methods():
         pytest.skip(f"{start_method} does not exist on this platform")
-    exercises = list(course_settings["exercises"]) if start_method == "spawn" else list(START_METHOD_EXERCISES)
+    exercises = (list(course_settings["exercises"]) if start_method == "spawn"
+                 else list(START_METHOD_EXERCISES))
     graded = grade(SOLUTIONS, *exercises, start_method=start_method, json_path=tmp_path / "r.json")
     assert graded.report, graded.stdout + graded.stderr
     assert graded.report["start_method"] == start_method

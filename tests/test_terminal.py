@@ -3,7 +3,6 @@ where to start and how to grade again only what did not pass; the console never 
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 
@@ -134,7 +133,7 @@ def test_a_console_that_cannot_encode_the_french_text_prints_what_it_can(monkeyp
     if terminal_:  # a terminal keeps its code page: the accents show, the rest becomes ?
         assert written == "? réussi ? «ok»".encode("cp1252")
     else:  # a file or a pipe: UTF-8
-        assert written == "✔ réussi → «ok»".encode("utf-8")
+        assert written == "✔ réussi → «ok»".encode()
 
 
 def test_a_console_that_encodes_everything_is_left_alone(monkeypatch):

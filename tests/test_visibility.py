@@ -4,6 +4,7 @@ check's visibility. From canned reports: nothing is graded here."""
 from __future__ import annotations
 
 import json
+
 import pytest
 import yaml
 

@@ -6,7 +6,6 @@ exercise is exercised through harness subprocesses (``grader.submission``).
 from __future__ import annotations
 
 import json
-import os
 import random
 from pathlib import Path
 

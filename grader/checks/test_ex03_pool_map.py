@@ -6,8 +6,13 @@ import random
 import pytest
 
 from grader.config import Exercise
-from grader.expectations import (MappedCall, expect_course_constants, expect_pool_closed,
-                                 expect_process_pool_method, expect_task_sleeps)
+from grader.expectations import (
+    MappedCall,
+    expect_course_constants,
+    expect_pool_closed,
+    expect_process_pool_method,
+    expect_task_sleeps,
+)
 from grader.scenario import Scenario, count_to_ask, expect_equal
 from grader.submission import ExerciseUnderTest, call
 

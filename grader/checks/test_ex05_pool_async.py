@@ -12,8 +12,13 @@ import pytest
 from grader import observe
 from grader.calibration import pool_startup_s
 from grader.config import Exercise
-from grader.expectations import (async_bound, expect_course_constants, expect_pool_closed,
-                                 expect_process_pool_method, expect_task_sleeps)
+from grader.expectations import (
+    async_bound,
+    expect_course_constants,
+    expect_pool_closed,
+    expect_process_pool_method,
+    expect_task_sleeps,
+)
 from grader.harness import Run, Step
 from grader.scenario import Scenario, count_to_ask, expect_equal
 from grader.submission import ExerciseUnderTest, call

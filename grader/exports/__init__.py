@@ -12,14 +12,13 @@ that machine: it is never shown as passed, scores 0 and keeps the ``max_score`` 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from grader.gradebook import GRADED
 from grader.intake import MOODLE_NAME
 from grader.report import NOT_MEASURED
-
 
 
 def checks(report: dict) -> Iterator[tuple[dict, dict]]:

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.catalogue import Catalogue
-from grader.exports import Graded, NOT_MEASURED, checks, number
+from grader.exports import NOT_MEASURED, Graded, checks, number
 from grader.report import write_text
 
 # Each column the worksheet may have: its English and French headers (compared casefolded, NFC).

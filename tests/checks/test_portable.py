@@ -37,7 +37,8 @@ def portable(monkeypatch):
 def test_the_switch_turns_off_every_linux_process_control():
     code = ("import os; from grader import process_tree as p; "
             "print(p.PORTABLE, p.LINUX, p.GROUP_KILL, p.STACKS_AVAILABLE, p.resource is None, "
-            "p.become_subreaper(), p.end_with_parent(os.getppid()), 'start_new_session' in p.popen_options(), "
+            "p.become_subreaper(), p.end_with_parent(os.getppid()), "
+            "'start_new_session' in p.popen_options(), "
             "'preexec_fn' in p.popen_options(p.ProcessLimits(1, 1, 1)))")
     portable = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                               env=dict(os.environ, **PORTABLE), check=True)
@@ -50,7 +51,7 @@ def test_the_switch_turns_off_every_linux_process_control():
 
 
 @pytest.mark.parametrize("case", sorted(hostile.SPEC["cases"]))
-def test_a_hostile_submission_is_contained_without_linux_controls(tmp_path, hostile_course, case,
+def test_a_hostile_submission_is_contained_without_linux_controls(tmp_path, hostile_course, case,  # noqa: F811 (fixture)
                                                                   tracked_processes):
     spec = hostile.SPEC["cases"][case]
     portable = spec.get("portable", {})
@@ -83,7 +84,7 @@ def _end(pids: set[int]) -> set[int]:
 
 
 @pytest.mark.parametrize("exercise_id, hanging_check, stuck_in", hangs.HANGS)
-def test_a_hang_is_located_from_the_records_without_stack_dumps(tmp_path, short_course, exercise_id,
+def test_a_hang_is_located_from_the_records_without_stack_dumps(tmp_path, short_course, exercise_id,  # noqa: F811 (fixture)
                                                                hanging_check, stuck_in,
                                                                tracked_processes):
     function = stuck_in.split(" (")[0]  # "carre (ex03_pool_map.py:" -> carre, from the records

@@ -30,7 +30,8 @@ def moodle_import(data: bytes) -> dict[str, tuple[float | None, str]]:
     the grade through unformat_float (either decimal separator), the feedback comments."""
     rows = _rows(data)
     header = [cell.casefold() for cell in rows[0]]
-    column = lambda *names: next(header.index(name) for name in names if name in header)
+    def column(*names):
+        return next(header.index(name) for name in names if name in header)
     identifier, grade = column("identifier", "identifiant"), column("grade", "note")
     feedback = column("feedback comments", "commentaires de feedback")
     read = {}

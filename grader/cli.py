@@ -16,6 +16,7 @@ import random
 import signal
 import sys
 from pathlib import Path
+from typing import cast
 
 from grader import (
     catalogue,
@@ -243,7 +244,7 @@ def _usage_problem(folder: Path, exercises: list[str], course: Course,
     if unknown:
         return (f"{texts.word('unknown_exercise')}: {', '.join(unknown)} "
                 f"({', '.join(course.exercises)})")
-    exercises[:] = list(dict.fromkeys(course.resolve(name) for name in names))
+    exercises[:] = list(dict.fromkeys(cast(str, course.resolve(name)) for name in names))  # all known
     return None
 
 

@@ -32,10 +32,12 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import cast
 
 import grader
 from grader import dashboard, gradebook, gradescope, intake, page, report, similarity, visibility
@@ -189,7 +191,7 @@ class _Cohort:
                "start_method": self.options.start_method, "language": self.options.language}
         previous = _read_json(folder / "entry.json")
         reusable = previous and (previous.get("key") == key or self.options.retry_pending)
-        if reusable and not self.options.force:
+        if previous and reusable and not self.options.force:  # (reusable implies previous)
             self.progress.finished(submission.id, self._line(previous["row"], "reused"))
             return previous["row"]
         if self.options.retry_pending:  # not graded yet: a normal run grades them
@@ -262,7 +264,7 @@ class _Cohort:
         self.progress.note(f"{submission.id}: {self._line(remeasured, elapsed(started))}")
         return remeasured
 
-    def _check(self, submission: Submission, exercises: list[str], *, checks: list[str] = (),
+    def _check(self, submission: Submission, exercises: list[str], *, checks: Sequence[str] = (),
                seed: int | None = None) -> tuple[dict | None, str]:
         """``python -m grader check`` on some exercises (or only some checks) of the submission,
         in its own process."""
@@ -306,7 +308,8 @@ class _Cohort:
             page.write(visibility.for_students(built, self.texts), folder / "rapport.html",
                        self.texts)
         if self.options.gradescope:
-            results = (gradescope.results(built, self.texts) if row["status"] in gradebook.GRADED
+            # A graded row comes with its report.
+            results = (gradescope.results(cast(dict, built), self.texts) if row["status"] in gradebook.GRADED
                        else gradescope.results_for_error(
                            row["reason"], max_score=sum(self.course.exercise(exercise).max_score
                                                         for exercise in self.exercises)))

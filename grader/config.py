@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -129,7 +129,7 @@ def load(path: Path = COURSE_FILE) -> Course:
                   similarity=_similarity(raw.get("similarity"), f"{place}: similarity"))
 
 
-def _remeasure(raw: object, place: str) -> Remeasure:
+def _remeasure(raw: Any, place: str) -> Remeasure:
     if raw is None:
         return Remeasure()
     _expect(isinstance(raw, dict) and set(raw) <= {"attempts", "wait_s"}, place,
@@ -145,7 +145,7 @@ def _similarity(raw: object, place: str) -> SimilaritySettings:
     return similarity.Settings.read(raw, place)
 
 
-def _intake(raw: object, place: str) -> IntakeLimits:
+def _intake(raw: Any, place: str) -> IntakeLimits:
     """The intake limits: ``IntakeLimits``' defaults overridden by the mapping ``raw``."""
     if raw is None:
         return IntakeLimits()
@@ -164,7 +164,7 @@ def _intake(raw: object, place: str) -> IntakeLimits:
     return IntakeLimits(**{name: INTAKE_LIMITS[name](value) for name, value in raw.items()})
 
 
-def _limits(raw: object, defaults: dict, place: str) -> dict:
+def _limits(raw: Any, defaults: dict, place: str) -> dict:
     """``defaults`` overridden by the mapping ``raw`` (absent: the defaults), each value checked."""
     if raw is None:
         return dict(defaults)
@@ -185,7 +185,7 @@ def _limits(raw: object, defaults: dict, place: str) -> dict:
     return merged
 
 
-def _exercise(exercise_id: str, raw: dict, default_limit: float, default_limits: dict,
+def _exercise(exercise_id: str, raw: Any, default_limit: float, default_limits: dict,
               place: str) -> Exercise:
     place = f"{place}: exercises.{exercise_id}"
     _expect(isinstance(raw, dict), place, "must be a mapping")
@@ -215,7 +215,7 @@ def _exercise(exercise_id: str, raw: dict, default_limit: float, default_limits:
                     timing=_flag(raw.get("timing", False), f"{place}.timing"))
 
 
-def _check(check_id: str, raw: dict, place: str, visibility: str = "visible") -> CheckSpec:
+def _check(check_id: str, raw: Any, place: str, visibility: str = "visible") -> CheckSpec:
     _expect(isinstance(raw, dict), place, "must be a mapping with category and points")
     category = raw.get("category")
     _expect(category in CATEGORIES, f"{place}.category",
@@ -228,24 +228,26 @@ def _check(check_id: str, raw: dict, place: str, visibility: str = "visible") ->
                                             f"{place}.visibility"))
 
 
-def _visibility(value: object, default: str, place: str) -> str:
+def _visibility(value: Any, default: str, place: str) -> str:
     from grader.visibility import VISIBILITIES
     _expect(value is None or value in VISIBILITIES, place,
             f"must be one of {', '.join(VISIBILITIES)}, not {value!r}")
     return value or default
 
 
-def _flag(value: object, place: str) -> bool:
+def _flag(value: Any, place: str) -> bool:
     _expect(isinstance(value, bool), place, f"must be true or false, not {value!r}")
     return value
 
 
-def _positive(value: object, place: str) -> float:
+def _positive(value: Any, place: str) -> float:
     _expect(isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0,
             place, f"must be a positive number of seconds, not {value!r}")
     return float(value)
 
 
-def _expect(condition: bool, place: str, requirement: str) -> None:
+# The readers above take the course file's values as YAML gives them (Any): _expect checks each
+# before it is used, which a type checker cannot follow.
+def _expect(condition: object, place: str, requirement: str) -> None:
     if not condition:
         raise ConfigError(f"{place} {requirement}")

@@ -60,6 +60,8 @@ def _is_terminal(stream: TextIO) -> bool:
 def _windows_vt(stream: TextIO) -> bool:  # pragma: no cover - Windows only
     """Windows 10 and later: turn on virtual-terminal processing for this console; False where it
     cannot be (an older console, a handle that is not a console)."""
+    if sys.platform != "win32":  # the caller checked it: said again for the type checker
+        return False
     import ctypes
     import msvcrt
     from ctypes import wintypes

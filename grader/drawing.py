@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 WIDTH = 800  # viewBox units; the page scales the picture to its column
 PLOT_LEFT, PLOT_RIGHT = 170, WIDTH - 24
@@ -123,7 +124,7 @@ class _Scale:
 
     def x(self, moment: float) -> float:
         moment = min(max(moment, 0.0), self.end)
-        if self.broken_at is None:
+        if self.broken_at is None or self.break_x is None:  # break_x is set when broken_at is truthy
             return round(PLOT_LEFT + (PLOT_RIGHT - PLOT_LEFT) * moment / self.end, 1)
         if moment <= self.broken_at:
             return round(PLOT_LEFT + (self.break_x - PLOT_LEFT) * moment / self.broken_at, 1)
@@ -147,7 +148,7 @@ def timeline(run: dict, checks: list[dict], colours: dict[str, str] | None = Non
     scale = _Scale(end, _active_until(run, steps, children, bound) if hang else None)
     lanes = _lanes(run, children, stuck, steps, end)
     functions = _functions(run, colours or function_colours([run]))
-    y = LANES_TOP
+    y: float = LANES_TOP
     for lane in lanes:
         y = _place_lane(lane, run, y, scale, functions)
     _add_sentinel_marks(lanes, run, scale)
@@ -398,7 +399,7 @@ def _ticks(scale: _Scale) -> list[tuple[float, str]]:
     decimals = len(f"{step:g}".partition(".")[2])
     ticks = [(scale.x(index * step), f"{index * step:.{decimals}f}")
              for index in range(int(span / step + 1e-9) + 1)]
-    if scale.broken_at:  # no label on the break itself, the end's after it
+    if scale.broken_at and scale.break_x is not None:  # no label on the break itself, the end's after it
         ticks = [tick for tick in ticks if tick[0] < scale.break_x - 20]
         ticks.append((scale.x(scale.end), f"{scale.end:.1f}"))
     return ticks
@@ -443,7 +444,7 @@ class Chart:
 def speedup_chart(facts: dict) -> Chart | None:
     """Sequential, threads and processes timings as bars, with the processes' time limit drawn
     from the required speed-up; ``None`` unless the check measured all three."""
-    values = [facts.get(key) for _, key in CHART_ROWS]
+    values: list[Any] = [facts.get(key) for _, key in CHART_ROWS]  # JSON: checked below
     if not all(isinstance(value, (int, float)) and value >= 0 for value in values):
         return None
     required = facts.get("requis")

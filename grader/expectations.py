@@ -6,6 +6,7 @@ states the check.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from grader import observe
 from grader.calibration import pool_startup_s
@@ -174,15 +175,16 @@ class MappedCall:
         startup = pool_startup_s(self.run)
         bound = map_bound(plan, task_time, startup, bounds)
         sequential_time = self.count * duree
+        duration = cast(float, self.step.duration)  # the call returned: its step is timed
         facts = dict(duree=duree, vagues=plan.waves, paquets=plan.chunksize, borne=round(bound, 2),
                      demarrage=round(startup, 3), sequentiel=round(sequential_time, 2),
-                     mesure=round(self.step.duration, 2), **self._facts)
+                     mesure=round(duration, 2), **self._facts)
         too_loose = bound >= bounds["part_sequentielle_max"] * sequential_time
-        if too_loose and self.step.duration < bounds["part_sequentielle_max"] * sequential_time:
+        if too_loose and duration < bounds["part_sequentielle_max"] * sequential_time:
             return facts  # far below the sequential time however loose the bound: it ran in parallel
-        if too_loose and self.step.duration <= bound:
+        if too_loose and duration <= bound:
             raise CannotMeasure("machine_trop_chargee", **facts)
-        if self.step.duration > bound:
+        if duration > bound:
             span = observe.span(found)
             if span <= plan.waves * task_time + bounds["marge_s"]:
                 # The tasks themselves ran in the waves expected: only starting or stopping the

@@ -234,8 +234,8 @@ def autograde(submission: Path, results_path: Path, *, language: str = catalogue
     Gradescope's results to ``results_path``, whatever happened: the grader's results, or 0 with
     the reason when it crashed, ran out of time or wrote nothing valid."""
     texts = catalogues.load(language)
-    with tempfile.TemporaryDirectory(prefix="mpgrade-gradescope-") as work:
-        work = Path(work)
+    with tempfile.TemporaryDirectory(prefix="mpgrade-gradescope-") as folder_name:
+        work = Path(folder_name)
         folder = copy_submission(Path(submission), work / "submission")
         graded = work / "results.json"
         command = [python, "-m", "grader", "check", str(folder), "--gradescope", str(graded),

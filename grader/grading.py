@@ -128,7 +128,7 @@ def _pytest(request: Request, course: Course, exercises: list[str]) -> _Attempt:
         return _Attempt(Results(json.loads(report_path.read_text(encoding="utf-8")), timelines))
 
 
-def _grader_killed(exercise: Exercise, returncode: int) -> list[dict]:
+def _grader_killed(exercise: Exercise, returncode: int | None) -> list[dict]:
     """The verdicts of an exercise whose grading was killed every time: an error on each check."""
     return [{"metadata": {"exercise": exercise.id, "check": check_id, "status": "error",
                           "key": "correcteur_arrete", "facts": {"code": returncode}}}

@@ -19,9 +19,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from grader import sandbox
 from grader.config import Limits
@@ -132,8 +133,8 @@ class Run:
 
 
 def run_calls(submission: Path, module: str, calls: list[dict], *, time_limit_s: float,
-              start_method: str, watch: list[str] = (), functions: list[str] = (),
-              constants: list[str] = (), inject: dict | None = None,
+              start_method: str, watch: Sequence[str] = (), functions: Sequence[str] = (),
+              constants: Sequence[str] = (), inject: dict | None = None,
               replace: dict[str, str] | None = None, value_writes: bool = False,
               calibrate_pool: int | None = None, limits: Limits | None = None,
               known_loops: Mapping[str, str] | None = None) -> Run:
@@ -142,8 +143,8 @@ def run_calls(submission: Path, module: str, calls: list[dict], *, time_limit_s:
     of the student's functions, in every process of the run; ``value_writes`` has each process
     count its writes of a shared ``Value`` (and those without its lock); a call of a function of
     ``known_loops`` (its keys), wherever it is made, stops the run at once (``known_loop``)."""
-    with tempfile.TemporaryDirectory(prefix="mpgrade-") as work:
-        work = Path(work)
+    with tempfile.TemporaryDirectory(prefix="mpgrade-") as folder:
+        work = Path(folder)
         request = {"module": module, "calls": list(calls), "functions": list(functions),
                    "constants": list(constants), "calibrate_pool": calibrate_pool,
                    "out_dir": str(work / "out"), "result_path": str(work / "result.json")}
@@ -164,11 +165,11 @@ def run_script(submission: Path, module: str, *, time_limit_s: float, start_meth
                limits: Limits | None = None, known_loops: Mapping[str, str] | None = None) -> Run:
     """Run ``python <module>.py`` as a student would, under ``start_method`` (``known_loops``:
     as for ``run_calls``, in the processes that import the module)."""
-    with tempfile.TemporaryDirectory(prefix="mpgrade-") as work:
-        work = Path(work)
+    with tempfile.TemporaryDirectory(prefix="mpgrade-") as folder:
+        work = Path(folder)
         command = [sys.executable, f"{module}.py"]
-        probe = {"module": None, "watch": [], "start_method": start_method,
-                 "known_loops": sorted(known_loops or {})}
+        probe: dict[str, Any] = {"module": None, "watch": [], "start_method": start_method,
+                                 "known_loops": sorted(known_loops or {})}
         run = _run(submission, work, command, probe, time_limit_s, limits or Limits(),
                    expects_result=False)
         run.known_loops = dict(known_loops or {})
@@ -220,7 +221,7 @@ def _run(submission: Path, work: Path, command: list[str], probe: dict, time_lim
     run.cpu_wait_s = granted_wait_s(tree, time_limit_s)
     # The probe names processes by their pid in the sandbox: so does the witness given to the checks.
     run.witness, run.harness_pid = tree.seen_inside()
-    seen = run.witness.processes.get(run.harness_pid)
+    seen = run.witness.processes.get(run.harness_pid) if run.harness_pid is not None else None
     run.harness_ppid = seen.ppid if seen is not None else os.getpid()
     run.containment = sandbox.BUBBLEWRAP if sandboxed else sandbox.PROCESS_TREE
     if sandboxed:
@@ -282,7 +283,7 @@ class _ResultWatch:
     def __init__(self, path: Path, witness: Witness) -> None:
         self.path = path
         self.witness = witness
-        self.signature = None
+        self.signature: tuple[int, int, int] | None = None
         self.last_check = witness.started
 
     def check(self) -> None:
@@ -407,7 +408,8 @@ def _read_json(path: Path, limit: int = RESULT_LIMIT, oversized: list[str] | Non
 # What the probe writes for each kind of event (``mpgrade_probe``): a record that does not match
 # was not written by the probe, and is dropped (``Run.malformed_events`` counts them).
 _NUMBER = (int, float)
-_EVENT_FIELDS = {
+# Looked up with whatever a record's "ev" holds.
+_EVENT_FIELDS: dict[object, dict[str, type | tuple[type, ...]]] = {
     "call": {"fn": str, "t0": _NUMBER, "t1": _NUMBER}, "enter": {"fn": str, "t0": _NUMBER},
     "start": {"child": int, "t": _NUMBER, "caller": str, "cls": str},
     "join": {"t": _NUMBER, "caller": str}, "terminate": {"t": _NUMBER, "caller": str},

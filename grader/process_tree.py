@@ -44,9 +44,9 @@ PORTABLE = os.environ.get("MPGRADE_PORTABLE", "") not in ("", "0")
 try:
     import resource
 except ImportError:  # Windows
-    resource = None
+    resource = None  # type: ignore[assignment]  # None: no rlimits here (checked before each use)
 if PORTABLE:
-    resource = None
+    resource = None  # type: ignore[assignment]
 
 POSIX = os.name == "posix"
 LINUX = sys.platform.startswith("linux") and not PORTABLE
@@ -130,7 +130,7 @@ def _set_limits(limits: ProcessLimits) -> None:
 def popen_options(limits: ProcessLimits | None = None) -> dict:
     """Options for ``subprocess.Popen``: the harness heads its own process group, limited."""
     if not POSIX:
-        return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
+        return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}  # type: ignore[attr-defined]  # Windows
     options: dict = {"start_new_session": True}  # also on the portable path: see the module's doc
     if limits is not None and resource is not None:
         # Runs between fork and exec: only setrlimit calls, no locks, no allocation worth noting.
@@ -202,7 +202,8 @@ class TreeLimits:
 
 def _ppid_map() -> dict[int, int]:
     """{pid: ppid} of every process, in one pass over /proc where psutil offers it."""
-    fast = getattr(psutil._psplatform, "ppid_map", None) if LINUX else None
+    # psutil's private platform module (not in its type stubs): ppid_map where it exists.
+    fast = getattr(psutil._psplatform, "ppid_map", None) if LINUX else None  # type: ignore[attr-defined]
     if fast is not None:
         try:
             return fast()
@@ -234,7 +235,7 @@ class Tree:
         self.pids_before = pids_before
         self.witness = Witness(started=started, first_pid=0 if sandboxed else pids_before)
         self._others = self._children_of_me() - {root.pid}  # ours before the tree: never touched
-        self._offset = None  # kernel start time minus monotonic time, from the root
+        self._offset: float | None = None  # kernel start time minus monotonic time, from the root
         self.breach: str | None = None
         self.look()
 

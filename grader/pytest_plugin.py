@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import time
 import traceback
+from typing import Any, cast
 
 import pytest
 
@@ -41,11 +42,11 @@ def exercise_of(item: pytest.Item) -> str:
     callspec = getattr(item, "callspec", None)
     if callspec is not None and "exercise_id" in callspec.params:
         return callspec.params["exercise_id"]
-    return item.module.EXERCISE
+    return cast(pytest.Function, item).module.EXERCISE  # a check is a test function
 
 
 def check_id_of(item: pytest.Item) -> str:
-    return item.originalname.removeprefix(CHECK_PREFIX)
+    return cast(pytest.Function, item).originalname.removeprefix(CHECK_PREFIX)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -65,7 +66,7 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool:
     reads run anew, after a pause that grows each time — before it is ``pending``. A check whose
     re-measure could not run (the new run crashed or was refuted) keeps its first ``pending``."""
     arguments = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
-    remeasure = pyfuncitem._request.getfixturevalue("course").remeasure  # type: ignore[attr-defined]
+    remeasure = pyfuncitem._request.getfixturevalue("course").remeasure
     measurements = 1
     while True:
         try:
@@ -90,7 +91,8 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool:
 @pytest.hookimpl(optionalhook=True)
 def pytest_json_runtest_metadata(item: pytest.Item, call: pytest.CallInfo) -> dict:
     """The verdict of one phase (setup, call, teardown) of a check, for the JSON report."""
-    metadata = {"exercise": exercise_of(item), "check": check_id_of(item), "runs": runs_used(item)}
+    metadata: dict[str, Any] = {"exercise": exercise_of(item), "check": check_id_of(item),
+                                "runs": runs_used(item)}
     already_decided = "status" in getattr(item, "_json_report_extra", {}).get("metadata", {})
     if call.excinfo is None:
         if call.when == "call":

@@ -10,6 +10,7 @@ import os
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any, cast
 
 from grader.harness import Run, Step
 from grader.submission import ExerciseUnderTest, returned
@@ -46,14 +47,20 @@ class Scenario:
         """What call ``index`` returned, or the verdict that explains why it did not."""
         return returned(self.run, index, function, self.file_name)
 
+    def helper_value(self, index: int, function: str) -> Any:
+        """What call ``index`` of one of the grader's own helpers (``@take``, ``@join``…) returned:
+        JSON of the shape that helper writes, unlike a student's function's value (``value``)."""
+        return self.value(index, function)
+
     def step(self, index: int) -> Step:
-        return self.run.call(index)
+        """The step of call ``index``: the checks ask for it once the call has run."""
+        return cast(Step, self.run.call(index))
 
     def expect_written(self, function: str, *indexes: int) -> None:
         """Fail with « not written yet » when ``function``, run in a child during the calls
         ``indexes``, raised NotImplementedError there (the child's output is the step's)."""
         for index in indexes:
-            step = self.step(index)
+            step = self.run.call(index)
             if step is not None and "NotImplementedError" in step.stderr:
                 raise CheckFailed("a_faire", fonction=function)
 
@@ -77,11 +84,12 @@ def same_value(found: object, expected: object) -> bool:
     contract returns, ``True`` is not 1, a tuple is not a list."""
     if type(found) is not type(expected):
         return False
-    if isinstance(expected, (list, tuple)):
-        return len(found) == len(expected) and all(map(same_value, found, expected))  # type: ignore[arg-type]
-    if isinstance(expected, dict):
-        return found.keys() == expected.keys() and all(  # type: ignore[attr-defined]
-            same_value(found[key], value) for key, value in expected.items())  # type: ignore[index]
+    # found is of expected's type: the isinstance checks of found only tell a type checker so.
+    if isinstance(expected, (list, tuple)) and isinstance(found, (list, tuple)):
+        return len(found) == len(expected) and all(map(same_value, found, expected))
+    if isinstance(expected, dict) and isinstance(found, dict):
+        return found.keys() == expected.keys() and all(
+            same_value(found[key], value) for key, value in expected.items())
     return found == expected
 
 

@@ -18,11 +18,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from grader.config import ConfigError
 
 STUBS = Path(__file__).resolve().parent.parent / "exercises"
-DEFAULTS = {"threshold": 0.6, "min_shared_tokens": 80, "noise_tokens": 25, "guarantee_tokens": 30}
+# Each value's type (int or float) is the type its setting is read as.
+DEFAULTS: dict[str, Any] = {"threshold": 0.6, "min_shared_tokens": 80, "noise_tokens": 25,
+                            "guarantee_tokens": 30}
 
 
 @dataclass(frozen=True)

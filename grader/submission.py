@@ -10,6 +10,7 @@ import errno
 import functools
 import re
 from pathlib import Path
+from typing import cast
 
 from grader import harness, observe, witness
 from grader.config import Exercise
@@ -59,8 +60,8 @@ class ExerciseUnderTest:
             raise StudentCodeError("processus_a_l_import", **_where(fatal.get("line")))
         if step is None or step.status == "unfinished":
             raise unfinished(run, None, self.file_name)
-        if step.status == "raised":
-            raise _import_error(run, step.error)
+        if step.status == "raised":  # its error is a dict (harness._step), unless the record was forged
+            raise _import_error(run, cast(dict, step.error))
         for name, parameters in self.exercise.functions.items():
             found = run.functions.get(name)
             if found is None:
@@ -155,7 +156,7 @@ def returned(run: Run, index: int, function: str, file_name: str) -> object:
     if step is None or step.status == "unfinished":
         raise unfinished(run, function, file_name)
     if step.status == "raised":
-        error = step.error
+        error = cast(dict, step.error)  # a dict (harness._step), unless the record was forged
         if error["type"] == "NotImplementedError":
             raise CheckFailed("a_faire", fonction=function)
         facts = dict(fonction=function, type=error["type"], erreur=error["message"],
@@ -242,7 +243,8 @@ def unfinished(run: Run, function: str | None, file_name: str) -> StudentCodeErr
 
 def _cpu_exhausted(run: Run) -> bool:
     """The harness was killed at the hard CPU limit (SIGXCPU ignored): it had used about all of it."""
-    seen = run.witness.processes.get(run.harness_pid) if run.witness else None
+    seen = (run.witness.processes.get(run.harness_pid)
+            if run.witness and run.harness_pid is not None else None)
     return seen is not None and seen.cpu_s >= run.limits.cpu_s - 1
 
 

@@ -108,17 +108,17 @@ def _unknown_processes(spans: dict[int, tuple[float, float]], witness: Witness,
 def _not_given_out(pid: int, first: float, witness: Witness) -> str | None:
     """Why ``pid`` cannot have existed at ``first`` by the kernel's pid counter, or None. Pids go
     up until they wrap around at the machine's maximum: a counter that went down is left alone."""
-    counted = [look for look in witness.looks if look.last_pid is not None]
-    values = ([] if witness.first_pid is None else [witness.first_pid]) + [look.last_pid for look in counted]
+    counted = [(look.t0, look.last_pid) for look in witness.looks if look.last_pid is not None]
+    values = ([] if witness.first_pid is None else [witness.first_pid]) + [last for _, last in counted]
     if not counted or any(later < earlier for earlier, later in zip(values, values[1:])):
         return None
-    if pid > counted[-1].last_pid:
-        return f"(dernier pid attribué : {counted[-1].last_pid})"
+    if pid > counted[-1][1]:
+        return f"(dernier pid attribué : {counted[-1][1]})"
     if witness.first_pid and pid <= witness.first_pid:
         return "pendant l'exécution (attribué avant elle, et jamais vu)"
-    before = [look for look in counted if look.last_pid < pid]
-    if before and first < before[-1].t0 - TOLERANCE_S:
-        return f"à l'instant annoncé ({before[-1].t0 - first:.2f} s plus tôt)"
+    before = [t0 for t0, last in counted if last < pid]
+    if before and first < before[-1] - TOLERANCE_S:
+        return f"à l'instant annoncé ({before[-1] - first:.2f} s plus tôt)"
     return None
 
 
@@ -206,7 +206,7 @@ def attach_orphans(run: Run) -> None:
         if not seen.adopted:
             continue
         step = _step_at(timed, seen.first_seen)
-        if step is None or (seen.gone_at is not None and seen.gone_at <= step.t1):
+        if step is None or (seen.gone_at is not None and step.t1 is not None and seen.gone_at <= step.t1):
             continue
         if all(not isinstance(entry, dict) or entry.get("pid") != seen.pid
                for entry in step.alive_after):
@@ -214,9 +214,9 @@ def attach_orphans(run: Run) -> None:
 
 
 def _step_at(steps: list[Step], moment: float) -> Step | None:
-    """The step running at ``moment``, else the last one begun before it."""
-    begun = [step for step in steps if step.t0 <= moment]
+    """The step running at ``moment``, else the last one begun before it (``steps``: timed ones)."""
+    begun = [step for step in steps if step.t0 is not None and step.t0 <= moment]
     for step in begun:
-        if moment <= step.t1:
+        if step.t1 is not None and moment <= step.t1:
             return step
     return begun[-1] if begun else None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,7 @@ def start_method(pytestconfig: pytest.Config, course: Course) -> str:
 
 
 @pytest.fixture(scope="session")
-def _exercises_under_test(pytestconfig: pytest.Config) -> dict[str, ExerciseUnderTest]:
+def _exercises_under_test(pytestconfig: pytest.Config) -> Iterator[dict[str, ExerciseUnderTest]]:
     """One ``ExerciseUnderTest`` per exercise, shared by its own checks and the guard checks.
 
     At the end, the timelines of every run are written where ``--observations`` says."""

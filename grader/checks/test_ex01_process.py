@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import random
+from typing import cast
 
 import pytest
 
@@ -90,7 +91,7 @@ def test_worker_function_affichage(worker: Scenario) -> None:
     _expect_lines(step.stdout, [f"ID du processus: {worker.run.harness_pid}", SEPARATOR,
                                 f"Worker {name}: Démarrage", f"Worker {name}: Fin"], WORKER)
     if step.duration < 0.9 * duration:
-        raise CheckFailed("worker_sans_pause", duree=duration, mesure=round(step.duration, 3))
+        raise CheckFailed("worker_sans_pause", duree=duration, mesure=round(cast(float, step.duration), 3))
 
 
 def test_lancer_worker_code_sortie(launches: Scenario) -> None:

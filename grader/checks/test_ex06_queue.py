@@ -115,13 +115,13 @@ def test_producteur_seul(producer: Scenario) -> None:
     count = producer.inputs[0]
     for first, expected in ((0, _items(count)), (3, [])):
         producer.value(first, PRODUCER)
-        received = producer.value(first + 1, "@take")
+        received = producer.helper_value(first + 1, "@take")
         if None not in received:  # without its sentinel, "wrong items" would hide the real mistake
             raise CheckFailed("sentinelle_absente", recu=shorten(received[-3:]))
         expect_equal(received[:-1], expected, PRODUCER, f"q, {len(expected)}")
         if received[-1] is not None:
             raise CheckFailed("sentinelle_absente", recu=shorten(received[-3:]))
-        after = producer.value(first + 2, "@drain")
+        after = producer.helper_value(first + 2, "@drain")
         if after:
             raise CheckFailed("apres_sentinelle", recu=shorten(after))
 
@@ -129,7 +129,7 @@ def test_producteur_seul(producer: Scenario) -> None:
 def test_consommateur_seul(consumer: Scenario) -> None:
     """``consommateur`` puts « Consommé : item » on the output queue for each item, in order."""
     items = consumer.inputs[0]
-    received = consumer.value(2, "@take") + consumer.value(4, "@drain")
+    received = consumer.helper_value(2, "@take") + consumer.helper_value(4, "@drain")
     if received != _consumed(items):
         consumer.expect_written(CONSUMER, 1)
     expect_equal(received, _consumed(items), CONSUMER, shorten(items + [None]))
@@ -139,23 +139,23 @@ def test_consommateur_s_arrete_a_la_sentinelle(consumer: Scenario, waiting_consu
                                                exercise: Exercise) -> None:
     """``consommateur`` waits on an empty queue as long as it takes, returns at the sentinel only,
     by itself, and reads nothing placed after it."""
-    waited = waiting_consumer.value(1, "@alive")
+    waited = waiting_consumer.helper_value(1, "@alive")
     if not waited["alive"]:
         waiting_consumer.expect_written(CONSUMER, 0, 1)  # a stub ends at once too: not written
         raise CheckFailed("consommateur_n_attend_pas", attente=exercise.bounds["patience_s"],
                           code=waited["exitcode"])
     items = waiting_consumer.inputs[0]
-    received = waiting_consumer.value(3, "@take") + waiting_consumer.value(5, "@drain")
+    received = waiting_consumer.helper_value(3, "@take") + waiting_consumer.helper_value(5, "@drain")
     if len(received) < len(items) and received == _consumed(items[:len(received)]):
         raise CheckFailed("consommateur_s_arrete_trop_tot", element=repr(items[len(received)]),
                           traites=len(received), total=len(items))
-    ended = consumer.value(3, "@join")
+    ended = consumer.helper_value(3, "@join")
     if ended["alive"]:
         raise CheckFailed("consommateur_ne_s_arrete_pas", attente=exercise.bounds["arret_s"])
     if ended["exitcode"] != 0:
         consumer.expect_written(CONSUMER, 1)
         raise CheckFailed("code_non_nul", fonction=CONSUMER, codes=[ended["exitcode"]])
-    left = consumer.value(5, "@drain")
+    left = consumer.helper_value(5, "@drain")
     if left != [MARKER]:
         raise CheckFailed("lu_apres_sentinelle", reste=shorten(left))
 

@@ -63,8 +63,8 @@ def grader_end(student: ExerciseUnderTest, rng: random.Random) -> Scenario:
 
 def _dialogue(responder: Scenario) -> dict:
     """What the grader's end of the pipe sent and received; why it got stuck, if it did."""
-    responder.value(0, "@start")
-    talk = responder.value(1, "@dialogue")
+    responder.helper_value(0, "@start")
+    talk = responder.helper_value(1, "@dialogue")
     if talk["stuck_at"] is not None:
         if "NotImplementedError" in responder.step(0).stderr:  # the child's output, since its start
             raise CheckFailed("a_faire", fonction=RESPONDER)
@@ -86,7 +86,7 @@ def test_repondeur_s_arrete_sur_none(responder: Scenario, exercise: Exercise) ->
     extra = [message for message in talk["after_none"] if message != CLOSED]
     if extra:
         raise CheckFailed("repond_apres_none", recu=shorten(extra))
-    ended = responder.value(2, "@join")
+    ended = responder.helper_value(2, "@join")
     if ended["alive"] or CLOSED not in talk["after_none"]:
         raise CheckFailed("repondeur_ne_s_arrete_pas", attente=exercise.bounds["arret_s"])
     if ended["exitcode"] != 0:

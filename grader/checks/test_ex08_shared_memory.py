@@ -60,7 +60,8 @@ def test_incrementer_resultat(increments: Scenario) -> None:
     """``incrementer(compteur, n)`` adds n to the counter."""
     start, alone = increments.inputs[:2]
     increments.value(0, INCREMENT)
-    expect_equal(increments.value(1, "@value"), start + alone, INCREMENT, f"Value('i', {start}), {alone}")
+    expect_equal(increments.helper_value(1, "@value"), start + alone, INCREMENT,
+                 f"Value('i', {start}), {alone}")
 
 
 def test_incrementer_sans_perte(increments: Scenario) -> None:
@@ -71,16 +72,16 @@ def test_incrementer_sans_perte(increments: Scenario) -> None:
     expected = together * times
     lost_by_control = []
     for index in range(2, len(increments.run.calls), 3):
-        codes = increments.value(index, "@together")
+        codes = increments.helper_value(index, "@together")
         if any(code != 0 for code in codes):
             increments.expect_written(INCREMENT, index)
             raise CheckFailed("code_non_nul", fonction=INCREMENT, codes=codes)
-        found = increments.value(index + 1, "@value")
+        found = increments.helper_value(index + 1, "@value")
         if found != expected:
             raise CheckFailed("increments_perdus", processus=together, n=times, attendu=expected,
                               obtenu=found, perdus=expected - found if isinstance(found, int) else "?")
         _expect_writes_under_its_lock(increments.run, increments.step(index), together)
-        lost_by_control.append(expected - increments.value(index + 2, "@race"))
+        lost_by_control.append(expected - increments.helper_value(index + 2, "@race"))
     if not any(lost_by_control):
         raise CannotMeasure("course_impossible", processus=together, n=times,
                             manches=len(lost_by_control))

@@ -102,7 +102,7 @@ def test_acceleration(versions: Scenario, exercise: Exercise, measured: dict) ->
     bounds = exercise.bounds
     rounds = bounds["manches"]
     after = 2 + 2 * rounds  # the calibration after the rounds
-    calibration = cpu_speedup([versions.value(index, "@calibrate_cpu") for index in (0, after)])
+    calibration = cpu_speedup([versions.helper_value(index, "@calibrate_cpu") for index in (0, after)])
     walls = {function: _fastest(versions, function, rounds if function != VERSIONS[0] else 1)
              for function in VERSIONS}
     speedup = walls["avec_threads"] / walls["avec_processus"]

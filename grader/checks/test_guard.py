@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
+from typing import cast
 
 import pytest
 
+from grader.harness import Step
 from grader.submission import ExerciseUnderTest, last_output, unfinished
 from grader.verdicts import CheckFailed
 
@@ -30,7 +32,7 @@ def test_import_sans_effet(student: ExerciseUnderTest) -> None:
         line = (fatal.get("line") or {}).get("line", "?")
         raise CheckFailed("garde_import_processus", ligne=line, fichier=student.file_name)
     student.require_loaded()
-    step = run.module_step
+    step = cast(Step, run.module_step)  # there: require_loaded checked it
     children = run.events_of("start")
     if children or step.alive_after:
         raise CheckFailed("import_lance_processus", nombre=max(len(children), len(step.alive_after)))

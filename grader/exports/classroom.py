@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal, TypedDict
 
@@ -70,12 +71,12 @@ def encoded(report: dict, texts: Catalogue) -> str:
     return base64.b64encode(text.encode("utf-8")).decode("ascii")
 
 
-def publish(report: dict, texts: Catalogue, environment: dict[str, str] | None = None) -> str:
+def publish(report: dict, texts: Catalogue, environment: Mapping[str, str] | None = None) -> str:
     """Set the step output ``result``: appended to ``$GITHUB_OUTPUT`` inside GitHub Actions, as a
     step's outputs are set; printed otherwise. Returns the ``result=…`` line."""
-    environment = os.environ if environment is None else environment
+    variables = os.environ if environment is None else environment
     line = f"{OUTPUT_NAME}={encoded(report, texts)}"
-    target = environment.get("GITHUB_OUTPUT")
+    target = variables.get("GITHUB_OUTPUT")
     if target:
         with Path(target).open("a", encoding="utf-8") as stream:
             stream.write(line + "\n")

@@ -44,9 +44,9 @@ def document(report: dict, texts: Catalogue) -> ElementTree.Element:
 
 def write(report: dict, path: Path, texts: Catalogue) -> None:
     """Write the JUnit XML of ``report`` to ``path`` (UTF-8, with its XML declaration)."""
-    tree = ElementTree.ElementTree(document(report, texts))
-    ElementTree.indent(tree)
-    text = ElementTree.tostring(tree.getroot(), encoding="unicode", xml_declaration=False)
+    root = document(report, texts)
+    ElementTree.indent(root)
+    text = ElementTree.tostring(root, encoding="unicode", xml_declaration=False)
     write_text('<?xml version="1.0" encoding="UTF-8"?>\n' + text + "\n", path)
 
 

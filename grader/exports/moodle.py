@@ -180,6 +180,8 @@ def fill(worksheet: Worksheet, students: list[Graded], texts: Catalogue) -> Fill
             filled.problems.append(problem)
             out.append(record.raw)
             continue
+        # No problem: the row's participant number was found, and the maximum read.
+        assert found is not None and maximum is not None
         student = graded[0]
         grade = student.row["score"] / student.row["max_score"] * maximum[0] if student.row[
             "max_score"] else 0.0

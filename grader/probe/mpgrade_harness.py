@@ -32,7 +32,7 @@ try:
     import psutil as _psutil
     _Process, _PsError = _psutil.Process, _psutil.Error
 except ImportError:
-    _psutil = None
+    _psutil = None  # type: ignore[assignment]  # counted without it
 
 
 def main(request_path):

@@ -39,9 +39,9 @@ _dumps = json.dumps
 
 FATAL_MARKER = "FATAL"  # the harness stops the run as soon as this file appears
 KNOWN_LOOP_MARKER = "KNOWN_LOOP"  # likewise, when a function that never ended before is called
-_config = {}
+_config: dict = {}
 _local = threading.local()
-_importing_student_module = []
+_importing_student_module: list = []
 _stack_file = None
 _fatal_file = None
 _value_writes = {"total": 0, "unlocked": 0}  # this process's writes of a Value by the student's code
@@ -210,7 +210,7 @@ def _stopping_the_run(name):
 # The grader's own functions a run may put in place of the student's (the config's ``replace``).
 STAND_INS = {"repondeur_du_correcteur": _grader_responder}
 
-_TRAMPOLINES = {}
+_TRAMPOLINES: dict = {}
 
 
 def _trampoline_code(free_variables):

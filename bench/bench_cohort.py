@@ -32,7 +32,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="mpgrade-bench-") as work:
         submissions = sample_cohort.build(Path(work))
         students = sum(1 for _ in submissions.iterdir())
-        reference, rates = None, {1: [], 2: []}
+        reference: str | None = None
+        rates: dict[int, list[float]] = {1: [], 2: []}
         for run in range(arguments.runs):
             for jobs in (1, 2):
                 out = Path(work) / f"out-{run}-{jobs}"

@@ -86,8 +86,8 @@ def main() -> None:
     parser.add_argument("--megabytes", type=int, default=500, help="size of the flood (about)")
     parser.add_argument("--file-mb", type=int, default=1024, help="the course's file_mb limit")
     arguments = parser.parse_args()
-    with tempfile.TemporaryDirectory() as work:
-        work = Path(work)
+    with tempfile.TemporaryDirectory() as folder_name:
+        work = Path(folder_name)
         folder = flood_submission(work / "deluge", arguments.megabytes)
         command = [sys.executable, "-m", "grader", "check", str(folder), "--exercise", "ex02_main_guard",
                    "--json", str(work / "report.json"),

@@ -26,10 +26,11 @@ WAYS = {"bubblewrap": None, "process-tree": "off"}
 
 
 def _set_way(way: str) -> None:
-    if WAYS[way] is None:
+    value = WAYS[way]
+    if value is None:
         os.environ.pop("MPGRADE_SANDBOX", None)
     else:
-        os.environ["MPGRADE_SANDBOX"] = WAYS[way]
+        os.environ["MPGRADE_SANDBOX"] = value
 
 
 def empty_runs(count: int) -> dict[str, list[float]]:

@@ -16,6 +16,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 COMMAND_TIMEOUT_S = 30
@@ -56,7 +57,7 @@ class Browser:
         self._buffer = b""
         self._next_id = 0
         self._events: list[dict] = []
-        self._session = self._open_tab()
+        self._session: str | None = self._open_tab()
 
     def __enter__(self) -> Browser:
         return self
@@ -119,7 +120,7 @@ class Browser:
             self._send(f"{domain}.enable")
         return session
 
-    def _evaluate(self, expression: str) -> object:
+    def _evaluate(self, expression: str) -> Any:  # the page's value, as JSON gives it
         answer = self._send("Runtime.evaluate", {"expression": expression, "returnByValue": True})
         return answer["result"].get("value")
 

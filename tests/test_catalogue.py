@@ -55,7 +55,7 @@ def _keys(texts: dict, prefix: str = "") -> set[str]:
 
 
 def _leaves(texts: dict, prefix: str = "") -> dict[str, str]:
-    found = {}
+    found: dict[str, str] = {}
     for key, value in texts.items():
         path = f"{prefix}.{key}" if prefix else str(key)
         found.update(_leaves(value, path) if isinstance(value, dict) else {path: value})

@@ -17,7 +17,8 @@ def _record(cores: Cores, alone: bool, intervals: list, name: str) -> None:
 
 
 def _run(plan: list[tuple[str, bool, float]]) -> list:
-    cores, intervals = Cores(), []
+    cores = Cores()
+    intervals: list[tuple[str, bool, float, float]] = []
     threads = []
     for name, alone, delay in plan:
         time.sleep(delay)

@@ -16,6 +16,7 @@ import unicodedata
 import uuid
 import zipfile
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -40,6 +41,7 @@ def by_id(submissions: list[Submission]) -> dict[str, Submission]:
 
 
 def files_in(submission: Submission) -> list[str]:
+    assert submission.folder is not None
     return sorted(path.name for path in submission.folder.iterdir())
 
 
@@ -92,7 +94,7 @@ def take_in(tmp_path: Path, entries: dict[str, dict[str, str | bytes]] | None = 
         if name.endswith(".zip"):
             write_zip(root / name, members)
         else:
-            write_files(root / name, members)
+            write_files(root / name, cast(dict[str, str], members))  # a folder's files: text
     return by_id(discover(root, tmp_path / "work", EXERCISES, limits))
 
 

@@ -359,7 +359,7 @@ def test_the_catalogues_hold_every_label_of_the_templates():
         assert missing == set(), language
 
 
-def _dotted(texts: dict, key: str) -> object:
+def _dotted(texts: object, key: str) -> object:
     for part in key.split("."):
         texts = texts.get(part) if isinstance(texts, dict) else None
     return texts

@@ -51,7 +51,8 @@ def test_the_stub_is_boilerplate_even_at_any_threshold():
 class _Pairs(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
-        self.pairs, self.marks, self.section = [], 0, False
+        self.pairs: list[tuple[str, str]] = []
+        self.marks, self.section = 0, False
 
     def handle_starttag(self, tag, attributes):
         attributes = dict(attributes)

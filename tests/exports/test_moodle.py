@@ -36,7 +36,9 @@ def moodle_import(data: bytes) -> dict[str, tuple[float | None, str]]:
     feedback = column("feedback comments", "commentaires de feedback")
     read = {}
     for row in rows[1:]:
-        number = re.search(r"(\d+)$", row[identifier]).group(1)
+        found = re.search(r"(\d+)$", row[identifier])
+        assert found is not None, row
+        number = found.group(1)
         read[number] = (float(row[grade].replace(",", ".")) if row[grade] else None, row[feedback])
     return read
 

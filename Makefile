@@ -1,5 +1,6 @@
 # Two commands do all the set-up: `make check` (grade exercises/) and `make test` (the project's
 # suite). Each creates .venv and installs the project when it is missing or older than pyproject.toml.
+# `make lint` runs ruff and mypy (their settings: pyproject.toml).
 # `make check EX=3` (or EX=ex03_pool_map, EX=1,3) grades only those exercises.
 # Without make (Windows): py -m venv .venv, .venv\Scripts\python -m pip install -e ., then
 # .venv\Scripts\python -m grader check --exercise 3
@@ -8,11 +9,11 @@ PYTHON_FOR_VENV ?= python3
 VENV := .venv
 PYTHON := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
-# The suite's own tools (pytest-xdist, check-jsonschema, nox) on top: a student's `make check`
-# installs only what grading needs.
+# The suite's own tools (pytest-xdist, check-jsonschema, nox, ruff, mypy) on top: a student's
+# `make check` installs only what grading needs.
 TEST_INSTALLED := $(VENV)/.installed-test
 
-.PHONY: check test smoke clean
+.PHONY: check test smoke lint clean
 
 EX ?=
 
@@ -33,6 +34,12 @@ test: $(TEST_INSTALLED)
 # The quick check of every Python version found (noxfile.py): what .ci/run runs before `make test`.
 smoke: $(TEST_INSTALLED)
 	$(VENV)/bin/nox -s smoke --no-error-on-missing-interpreters
+
+# Lint and type-check: ruff on the whole tree, mypy on grader/, bench/ and tests/ (the student-like
+# fixtures under tests/ are left out of both). mypy reads the suite's tools too: hence the test extra.
+lint: $(TEST_INSTALLED)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 # Said in French (the students' language) since it is the first thing a fresh clone prints.
 $(INSTALLED): pyproject.toml

@@ -408,8 +408,7 @@ def _read_json(path: Path, limit: int = RESULT_LIMIT, oversized: list[str] | Non
 # What the probe writes for each kind of event (``mpgrade_probe``): a record that does not match
 # was not written by the probe, and is dropped (``Run.malformed_events`` counts them).
 _NUMBER = (int, float)
-# Looked up with whatever a record's "ev" holds.
-_EVENT_FIELDS: dict[object, dict[str, type | tuple[type, ...]]] = {
+_EVENT_FIELDS: dict[str, dict[str, type | tuple[type, ...]]] = {
     "call": {"fn": str, "t0": _NUMBER, "t1": _NUMBER}, "enter": {"fn": str, "t0": _NUMBER},
     "start": {"child": int, "t": _NUMBER, "caller": str, "cls": str},
     "join": {"t": _NUMBER, "caller": str}, "terminate": {"t": _NUMBER, "caller": str},

@@ -60,7 +60,7 @@ class ExerciseUnderTest:
             raise StudentCodeError("processus_a_l_import", **_where(fatal.get("line")))
         if step is None or step.status == "unfinished":
             raise unfinished(run, None, self.file_name)
-        if step.status == "raised":  # its error is a dict (harness._step), unless the record was forged
+        if step.status == "raised":  # its error is a dict: harness._step gives one even to a forged record
             raise _import_error(run, cast(dict, step.error))
         for name, parameters in self.exercise.functions.items():
             found = run.functions.get(name)
@@ -156,7 +156,7 @@ def returned(run: Run, index: int, function: str, file_name: str) -> object:
     if step is None or step.status == "unfinished":
         raise unfinished(run, function, file_name)
     if step.status == "raised":
-        error = cast(dict, step.error)  # a dict (harness._step), unless the record was forged
+        error = cast(dict, step.error)  # a dict: harness._step gives one even to a forged record
         if error["type"] == "NotImplementedError":
             raise CheckFailed("a_faire", fonction=function)
         facts = dict(fonction=function, type=error["type"], erreur=error["message"],

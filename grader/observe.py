@@ -210,7 +210,7 @@ def looping_functions(run: Run, student_files: set[str]) -> dict[str, str]:
     waited for another full limit (``ExerciseUnderTest.known_loops``)."""
     if run.status != "timeout":
         return {}
-    looping = {}
+    looping: dict[str, str] = {}
     for pid, text in sorted(run.stacks.items()):
         frames = [match.groupdict() for match in _FRAME.finditer(text)]  # innermost first
         if frames and not _is_helper(frames) and _base_name(frames[0]["file"]) in student_files \

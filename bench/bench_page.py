@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from grader import page  # noqa: E402  (the repository's grader, whether installed or not)
+from grader.report import page  # noqa: E402  (the repository's grader, whether installed or not)
 
 MAX_BYTES = 300 * 1024
 MAX_SECONDS = 1.0

@@ -35,7 +35,7 @@ def _set_way(way: str) -> None:
 
 def empty_runs(count: int) -> dict[str, list[float]]:
     """Seconds of ``run_script`` on a module that does nothing, each way, alternating."""
-    from grader import harness, sandbox
+    from grader.run import harness, sandbox
 
     times: dict[str, list[float]] = {way: [] for way in WAYS}
     with tempfile.TemporaryDirectory() as folder:

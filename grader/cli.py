@@ -18,23 +18,15 @@ import sys
 from pathlib import Path
 from typing import cast
 
-from grader import (
-    catalogue,
-    cohort,
-    config,
-    console,
-    gradescope,
-    grading,
-    page,
-    process_tree,
-    report,
-    terminal,
-    visibility,
-)
+from grader import catalogue, config
 from grader.catalogue import Catalogue
+from grader.checking import grading, visibility
+from grader.cohort import batch, gradescope
+from grader.cohort.exports import classroom, junit
+from grader.cohort.exports import commands as platforms
 from grader.config import ConfigError, Course
-from grader.exports import classroom, junit
-from grader.exports import commands as platforms
+from grader.report import console, model, page, terminal
+from grader.run import process_tree
 
 USAGE_ERROR = 2
 INTERRUPTED = 130  # what a shell reports for Ctrl-C
@@ -54,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, grading.GradingError, ValueError) as error:
         print(f"mpgrade: {error}", file=sys.stderr)
         return USAGE_ERROR
-    except cohort.Interrupted as interruption:
+    except batch.Interrupted as interruption:
         print(f"\nmpgrade: {interruption}", file=sys.stderr)
         return INTERRUPTED
     except KeyboardInterrupt:  # check: pytest and the student's processes are already killed
@@ -158,15 +150,15 @@ def _check(arguments: argparse.Namespace) -> int:
     request = grading.Request(folder.resolve(), exercises, seed, start_method, arguments.course,
                               checks=tuple(arguments.check))
     results = grading.run_checks(request, course)
-    built = visibility.annotate(report.build(results, course, exercises, texts,
+    built = visibility.annotate(model.build(results, course, exercises, texts,
                                              submission=folder.resolve(), seed=seed,
                                              start_method=start_method, only=set(checks) or None),
                                 course)
     if arguments.gradescope:  # whole: Gradescope hides each test by its visibility
-        report.write_json(gradescope.results(built, texts), arguments.gradescope)
+        model.write_json(gradescope.results(built, texts), arguments.gradescope)
     built = visibility.for_students(built, texts, published=arguments.publish)
     if arguments.json:
-        report.write_json(built, arguments.json)
+        model.write_json(built, arguments.json)
     if arguments.junit:
         junit.write(built, arguments.junit, texts)
     terminal.print_report(built, texts, rerun=_rerun_command(arguments, folder))
@@ -177,7 +169,7 @@ def _check(arguments: argparse.Namespace) -> int:
         print(f"\n{texts.word('html_report')} {arguments.html.resolve()}")
     if built["internal_errors"]:
         return USAGE_ERROR
-    return report.exit_code(built)
+    return model.exit_code(built)
 
 
 def _cohort(arguments: argparse.Namespace) -> int:
@@ -187,7 +179,7 @@ def _cohort(arguments: argparse.Namespace) -> int:
     if problem:
         print(f"mpgrade: {problem}", file=sys.stderr)
         return USAGE_ERROR
-    options = cohort.Options(
+    options = batch.Options(
         submissions=arguments.submissions.resolve(), out=arguments.out.resolve(),
         exercises=tuple(arguments.exercise), seed=_seed(arguments),
         start_method=arguments.start_method or course.start_method, language=texts.language,
@@ -196,7 +188,7 @@ def _cohort(arguments: argparse.Namespace) -> int:
         retry_pending=arguments.retry_pending)
     platforms.check(arguments)
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` ends the run as Ctrl-C does: cleanly
-    rows = cohort.run(options, course, texts)
+    rows = batch.run(options, course, texts)
     print(f"{texts.text('cohort_run.written')} {options.out}")
     platforms.run(arguments, options.out, texts)
     return _gradebook_status(rows)
@@ -209,7 +201,7 @@ def _merge(arguments: argparse.Namespace) -> int:
         print(f"mpgrade: {texts.text('cohort_run.not_an_out')}: {', '.join(missing)}",
               file=sys.stderr)
         return USAGE_ERROR
-    rows = cohort.merge([out.resolve() for out in arguments.outs], arguments.out.resolve(),
+    rows = batch.merge([out.resolve() for out in arguments.outs], arguments.out.resolve(),
                         course, texts)
     print(f"{texts.text('cohort_run.written')} {arguments.out.resolve()}")
     platforms.run(arguments, arguments.out.resolve(), texts)
@@ -301,8 +293,8 @@ def _seed(arguments: argparse.Namespace) -> int:
 def _gradebook_status(rows: list[dict]) -> int:
     """1 when some students are in error in the gradebook, 3 when some grades are provisional."""
     if any(row["status"] == "error" for row in rows):
-        return report.SOME_FAILED
-    return report.PROVISIONAL if any(row["status"] == "review" for row in rows) else report.ALL_PASSED
+        return model.SOME_FAILED
+    return model.PROVISIONAL if any(row["status"] == "review" for row in rows) else model.ALL_PASSED
 
 
 def _interrupt(signum: int, frame: object) -> None:

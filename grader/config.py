@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from grader.intake import IntakeLimits
+from grader.cohort.intake import IntakeLimits
 
-if TYPE_CHECKING:  # grader.similarity reads ConfigError from here: at run time, imported where used
-    from grader.similarity import Settings as SimilaritySettings
+if TYPE_CHECKING:  # grader.cohort.similarity reads ConfigError from here: at run time, imported where used
+    from grader.cohort.similarity import Settings as SimilaritySettings
 
 COURSE_FILE = Path(__file__).parent / "course.yaml"
 CATEGORIES = ("result", "guard", "parallelism", "shutdown", "api")
@@ -37,7 +37,7 @@ class CheckSpec:
     id: str
     category: str
     points: float
-    visibility: str = "visible"  # of its details to students (grader/visibility.py)
+    visibility: str = "visible"  # of its details to students (grader/checking/visibility.py)
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,7 @@ def _remeasure(raw: Any, place: str) -> Remeasure:
 
 
 def _similarity(raw: object, place: str) -> SimilaritySettings:
-    from grader import similarity  # it reads ConfigError from here
+    from grader.cohort import similarity  # it reads ConfigError from here
     return similarity.Settings.read(raw, place)
 
 
@@ -229,7 +229,7 @@ def _check(check_id: str, raw: Any, place: str, visibility: str = "visible") -> 
 
 
 def _visibility(value: Any, default: str, place: str) -> str:
-    from grader.visibility import VISIBILITIES
+    from grader.checking.visibility import VISIBILITIES
     _expect(value is None or value in VISIBILITIES, place,
             f"must be one of {', '.join(VISIBILITIES)}, not {value!r}")
     return value or default

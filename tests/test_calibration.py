@@ -1,7 +1,7 @@
-"""The grader's calibrations as the checks read them (``grader/calibration.py``)."""
+"""The grader's calibrations as the checks read them (``grader/checking/calibration.py``)."""
 from __future__ import annotations
 
-from grader.calibration import SIMULATE_BUSY_MACHINE, cpu_speedup
+from grader.checking.calibration import SIMULATE_BUSY_MACHINE, cpu_speedup
 
 # Two calibrations around ex09's rounds, as seen on this project's 2-core CI machine: the second
 # caught the sequential work at a fast moment (a single timing there varies by some 15 %).

@@ -27,9 +27,10 @@ from conftest import (
     make_submission,
     still_alive_after,
 )
-from grader import config, gradebook, intake
-from grader.cohort import exercise_files
-from grader.process_tree import Leftovers
+from grader import config
+from grader.cohort import gradebook, intake
+from grader.cohort.batch import exercise_files
+from grader.run.process_tree import Leftovers
 
 pytestmark = pytest.mark.serial
 SEED = 4242

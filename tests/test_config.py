@@ -7,8 +7,8 @@ import pytest
 
 from conftest import DATA, ROOT
 from grader import config
+from grader.cohort.intake import IntakeLimits
 from grader.config import ConfigError
-from grader.intake import IntakeLimits
 
 
 def test_the_shipped_course_file_loads():

@@ -1,10 +1,10 @@
-"""grader.cores: shared gradings run side by side, a timing grading runs with nothing beside it."""
+"""grader.cohort.cores: shared gradings run side by side, a timing grading runs with nothing beside it."""
 from __future__ import annotations
 
 import threading
 import time
 
-from grader.cores import Cores
+from grader.cohort.cores import Cores
 
 HOLD_S = 0.05
 

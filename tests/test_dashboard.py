@@ -13,7 +13,8 @@ import pytest
 
 import browser
 from conftest import DATA, ROOT
-from grader import catalogue, config, dashboard, gradebook
+from grader import catalogue, config
+from grader.cohort import dashboard, gradebook
 from test_catalogue import _keys_in_code
 from test_page import NETWORK_URL, URL_ATTRIBUTES, Node, parse
 
@@ -41,7 +42,7 @@ def _report(name: str) -> dict:
 
 
 def row(student_id: str, name: str, report: dict | None, reason: str = "") -> dict:
-    """A gradebook row as grader/cohort.py hands it to the dashboard."""
+    """A gradebook row as grader/cohort/batch.py hands it to the dashboard."""
     page = f"students/{student_id}/rapport.html" if report else None
     return dict(gradebook.row(student_id, name, report, problem="" if report else reason, page=page),
                 report=report)
@@ -301,7 +302,7 @@ def test_the_english_dashboard_has_no_french_label(english):
 
 
 def test_the_catalogues_hold_every_label_of_the_dashboard():
-    template = (ROOT / "grader" / "templates" / "cohort.html.j2").read_text(encoding="utf-8")
+    template = (ROOT / "grader" / "report" / "templates" / "cohort.html.j2").read_text(encoding="utf-8")
     used = set(re.findall(r"\bc\('([a-z_]+(?:\.[a-z_]+)*)'[,)]", template))
     used |= {"status_ok", "status_error"}  # built in the template
     assert len(used) > 30

@@ -1,12 +1,12 @@
-"""The duration of a ``Pool.map`` call judged from the tasks' own intervals (grader.expectations)."""
+"""The duration of a ``Pool.map`` call judged from the tasks' own intervals (grader.checking.expectations)."""
 from __future__ import annotations
 
 import pytest
 
 from grader import config
-from grader.expectations import MappedCall, async_bound
-from grader.harness import Run, Step
-from grader.verdicts import CannotMeasure, CheckFailed
+from grader.checking.expectations import MappedCall, async_bound
+from grader.checking.verdicts import CannotMeasure, CheckFailed
+from grader.run.harness import Run, Step
 
 DUREE = 0.1
 TASKS = 8

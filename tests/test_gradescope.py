@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, course_maximum
-from grader import catalogue, config, gradescope
+from grader import catalogue, config
+from grader.cohort import gradescope
 
 REPORTS = sorted((DATA / "cohort_reports").glob("*.json"))
 TOP_LEVEL = {"score", "execution_time", "output", "output_format", "visibility", "stdout_visibility",
@@ -129,12 +130,13 @@ def test_the_bundle_has_executable_scripts_and_the_source_to_install(bundle):
         assert os.access(script, os.X_OK) and script.read_text().startswith("#!")
         subprocess.run(["bash", "-n", str(script)], check=True)  # the shell can read it
     for name in ("pyproject.toml", "README.md", "grader/__init__.py", "grader/course.yaml",
-                 "grader/locales/fr.yaml", "grader/locales/en.yaml", "grader/probe/sitecustomize.py",
-                 "grader/checks/pytest.ini", "grader/templates/page.html.j2", "grader/gradescope.py"):
+                 "grader/locales/fr.yaml", "grader/locales/en.yaml", "grader/run/probe/sitecustomize.py",
+                 "grader/checks/pytest.ini", "grader/report/templates/page.html.j2",
+                 "grader/cohort/gradescope.py"):
         assert (bundle / name).is_file(), name
     assert not list(bundle.rglob("__pycache__")) and not list(bundle.rglob("*.pyc"))
     run = (bundle / "run_autograder").read_text()
-    assert "-m grader.gradescope autograde /autograder/submission" in run
+    assert "-m grader.cohort.gradescope autograde /autograder/submission" in run
     assert "/autograder/results/results.json" in run
     assert "/autograder/source" in (bundle / "setup.sh").read_text()
 
@@ -161,9 +163,9 @@ def test_the_copied_source_builds_into_a_package_with_its_data(bundle, tmp_path)
     with tarfile.open(tmp_path / built.stdout.split()[-1]) as archive:
         names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
     assert "PKG-INFO" in names
-    for name in ("grader/__init__.py", "grader/gradescope.py", "grader/course.yaml",
-                 "grader/locales/fr.yaml", "grader/probe/sitecustomize.py", "grader/checks/pytest.ini",
-                 "grader/checks/test_ex06_queue.py", "grader/templates/cohort.html.j2"):
+    for name in ("grader/__init__.py", "grader/cohort/gradescope.py", "grader/course.yaml",
+                 "grader/locales/fr.yaml", "grader/run/probe/sitecustomize.py", "grader/checks/pytest.ini",
+                 "grader/checks/test_ex06_queue.py", "grader/report/templates/cohort.html.j2"):
         assert name in names, name
 
 

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, ROOT, SOLUTIONS, make_submission
-from grader import harness, observe
-from grader.submission import call
+from grader.checking import observe
+from grader.checking.submission import call
+from grader.run import harness
 
 
 def test_a_call_returns_its_value_and_the_tasks_are_seen_in_the_workers():
@@ -87,7 +88,7 @@ def test_in_the_sandbox_a_run_reaches_nothing_but_its_own_folder(tmp_path, monke
     """Another student's files (here: a report and a submission beside this one, whose paths the
     submission knows), the machine's /tmp and /dev/shm, the network: a sandboxed run writes none
     of them, and runs under its own uid when the grader is root."""
-    from grader import sandbox
+    from grader.run import sandbox
 
     monkeypatch.delenv("MPGRADE_SANDBOX", raising=False)
     sandbox._bwrap.cache_clear()
@@ -145,7 +146,7 @@ def test_only_what_no_process_holds_is_removed_from_dev_shm():
     name: it is recognised by its inode)."""
     import multiprocessing
 
-    from grader.process_tree import SharedFiles
+    from grader.run.process_tree import SharedFiles
 
     shared = SharedFiles()
     left = Path("/dev/shm") / f"mpgrade-test-{uuid.uuid4().hex}"
@@ -167,7 +168,7 @@ def test_a_grader_installed_under_tmp_still_runs_in_the_sandbox_whose_tmp_is_pri
     """A clone (and its virtual environment) under /tmp, as a CI checkout may be: the run's own
     empty /tmp would hide the Python it starts. The sandbox binds what it needs there again,
     read-only, with its folders made reachable."""
-    from grader import sandbox
+    from grader.run import sandbox
     monkeypatch.setattr(sandbox.sys, "prefix", "/tmp/clone/.venv")
     binds = " ".join(sandbox._kept_from_private())
     assert "--perms 0755 --dir /tmp/clone --ro-bind /tmp/clone/.venv /tmp/clone/.venv" in binds

@@ -33,7 +33,7 @@ HOSTILE = Path(__file__).parent / "hostile"
 
 def bubblewrap_works() -> bool:
     environment = {key: value for key, value in os.environ.items() if key != "MPGRADE_SANDBOX"}
-    return subprocess.run([sys.executable, "-c", "from grader import sandbox; "
+    return subprocess.run([sys.executable, "-c", "from grader.run import sandbox; "
                            "raise SystemExit(sandbox.containment() != sandbox.BUBBLEWRAP)"],
                           cwd=Path(__file__).parent.parent, env=environment).returncode == 0
 SPEC = yaml.safe_load((HOSTILE / "expectations.yaml").read_text(encoding="utf-8"))

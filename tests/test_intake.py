@@ -21,8 +21,9 @@ from typing import cast
 import pytest
 
 from conftest import DATA
-from grader import catalogue, config, intake
-from grader.intake import IntakeLimits, Submission, content_hash, discover
+from grader import catalogue, config
+from grader.cohort import intake
+from grader.cohort.intake import IntakeLimits, Submission, content_hash, discover
 
 COHORT = DATA / "cohort"
 EXERCISES = [f"{exercise_id}.py" for exercise_id in config.load().exercises]

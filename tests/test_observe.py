@@ -5,9 +5,9 @@ import math
 
 import pytest
 
-from grader import observe
-from grader.harness import Run, Step
-from grader.observe import MapPlan, Task
+from grader.checking import observe
+from grader.checking.observe import MapPlan, Task
+from grader.run.harness import Run, Step
 
 
 def _run(events, harness_pid=1, stacks=None):

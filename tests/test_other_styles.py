@@ -13,10 +13,11 @@ import textwrap
 import pytest
 
 from conftest import SOLUTIONS
-from grader import config, harness
-from grader.expectations import expect_children_joined, expect_process_pool_method
-from grader.submission import ExerciseUnderTest, call
-from grader.verdicts import CheckFailed, StudentCodeError
+from grader import config
+from grader.checking.expectations import expect_children_joined, expect_process_pool_method
+from grader.checking.submission import ExerciseUnderTest, call
+from grader.checking.verdicts import CheckFailed, StudentCodeError
+from grader.run import harness
 
 HEADER = """\
 import functools

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import zipfile
 
-from grader import catalogue, gradebook, terminal
-from grader.intake import discover
+from grader import catalogue
+from grader.cohort import gradebook
+from grader.cohort.intake import discover
+from grader.report import terminal
 
 FAKE = "\x1b[2J\x1b[H\x1b[32m  Total   20 / 20\x1b[0m"
 

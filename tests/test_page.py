@@ -19,7 +19,8 @@ import yaml
 
 import browser
 from conftest import BAD, DATA, ROOT, SOLUTIONS, STUBS, grade, make_submission
-from grader import catalogue, drawing, page
+from grader import catalogue
+from grader.report import drawing, page
 
 PICTURED = ("ex03_pool_map", "ex06_queue", "ex09_cpu_bound")
 MAX_PAGE_BYTES = 300 * 1024
@@ -343,7 +344,7 @@ def test_the_page_asks_for_nothing_from_the_network(solutions_page, stubs_page, 
 
 def test_the_catalogues_hold_every_label_of_the_templates():
     used = set()
-    for template in (ROOT / "grader" / "templates").glob("*.j2"):
+    for template in (ROOT / "grader" / "report" / "templates").glob("*.j2"):
         text = template.read_text(encoding="utf-8")
         used |= set(re.findall(r"\bt\('([a-z_]+(?:\.[a-z_]+)*)'[,)]", text))
     used |= {f"status.{status}" for status in page.STATUS_SYMBOLS}  # keys built in the templates

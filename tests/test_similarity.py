@@ -1,4 +1,4 @@
-"""Similar submissions (``grader/similarity.py``, copydetect): a file shared with renamed variables
+"""Similar submissions (``grader/cohort/similarity.py``, copydetect): a file shared with renamed variables
 is a pair; the solutions against the stubs, and two independent correct solutions, are not; the
 cohort's dashboard shows the pair with both files side by side."""
 from __future__ import annotations
@@ -10,7 +10,8 @@ from html.parser import HTMLParser
 import pytest
 
 from conftest import DATA, SOLUTIONS, STUBS
-from grader import catalogue, cohort, config, gradebook, similarity
+from grader import catalogue, config
+from grader.cohort import batch, gradebook, similarity
 from grader.config import ConfigError
 
 SIMILAR = DATA / "similarity"  # independante/: a correct ex06 written apart; renommee/: it, renamed
@@ -75,7 +76,7 @@ def test_the_cohort_dashboard_lists_the_pair_side_by_side(tmp_path):
         (out / "students" / student).mkdir(parents=True)
         (out / "students" / student / "report.json").write_text(json.dumps(built), "utf-8")
         rows.append(gradebook.row(student, student, built))
-    cohort.finish(out, rows, EXERCISES, COURSE, catalogue.load("fr"))
+    batch.finish(out, rows, EXERCISES, COURSE, catalogue.load("fr"))
     parser = _Pairs()
     parser.feed((out / "cohort.html").read_text(encoding="utf-8"))
     assert parser.section

@@ -6,7 +6,8 @@ import io
 
 import pytest
 
-from grader import catalogue, config, console, report, terminal
+from grader import catalogue, config
+from grader.report import console, model, terminal
 
 FR = catalogue.load("fr")
 
@@ -105,8 +106,8 @@ def test_the_functions_still_to_write_are_read_from_the_file(tmp_path):
                     'def b():\n    raise NotImplementedError\n\n'
                     'def c():\n    return 1\n\n'
                     'def d():\n    x = 1\n    raise NotImplementedError\n', encoding="utf-8")
-    assert report.unwritten_functions(path, {"a": [], "b": [], "c": [], "d": []}) == ["a", "b"]
-    assert report.unwritten_functions(tmp_path / "absent.py", {"a": []}) == []
+    assert model.unwritten_functions(path, {"a": [], "b": [], "c": [], "d": []}) == ["a", "b"]
+    assert model.unwritten_functions(tmp_path / "absent.py", {"a": []}) == []
 
 
 class _Console(io.TextIOWrapper):

@@ -1,4 +1,4 @@
-"""Feedback visibility (``grader/visibility.py``): a check's details kept from the student-facing
+"""Feedback visibility (``grader/checking/visibility.py``): a check's details kept from the student-facing
 outputs until published, as Gradescope's ``visibility``; the Gradescope export gives each test its
 check's visibility. From canned reports: nothing is graded here."""
 from __future__ import annotations
@@ -9,8 +9,11 @@ import pytest
 import yaml
 
 from conftest import COURSE, DATA
-from grader import catalogue, config, gradescope, page, terminal, visibility
+from grader import catalogue, config
+from grader.checking import visibility
+from grader.cohort import gradescope
 from grader.config import ConfigError
+from grader.report import page, terminal
 
 SECRET = "entrée secrète 4242"
 

@@ -8,11 +8,11 @@ import textwrap
 import pytest
 
 from conftest import SOLUTIONS
-from grader import harness, witness
+from grader.checking.submission import call
 from grader.config import Limits
-from grader.harness import Run, Step
-from grader.process_tree import Look, Seen, Witness
-from grader.submission import call
+from grader.run import harness, witness
+from grader.run.harness import Run, Step
+from grader.run.process_tree import Look, Seen, Witness
 
 HARNESS = 100
 WORKER = 101

@@ -1,7 +1,7 @@
 """Fixtures of the checks: the course, the submission, one exercise under test, its random inputs.
 
 Every fixture here runs in the grader's pytest process, which never imports student code: the
-exercise is exercised through harness subprocesses (``grader.submission``).
+exercise is exercised through harness subprocesses (``grader.checking.submission``).
 """
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from grader import config, observe
+from grader import config
+from grader.checking import observe
+from grader.checking.submission import ExerciseUnderTest
 from grader.config import Course, Exercise
-from grader.submission import ExerciseUnderTest
 
 
 @pytest.fixture(scope="session")

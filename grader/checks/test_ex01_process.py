@@ -6,12 +6,12 @@ from typing import cast
 
 import pytest
 
-from grader import observe
+from grader.checking import observe
+from grader.checking.expectations import expect_children_joined
+from grader.checking.scenario import Scenario, expect_equal, shorten
+from grader.checking.submission import ExerciseUnderTest, call
+from grader.checking.verdicts import CheckFailed
 from grader.config import Exercise
-from grader.expectations import expect_children_joined
-from grader.scenario import Scenario, expect_equal, shorten
-from grader.submission import ExerciseUnderTest, call
-from grader.verdicts import CheckFailed
 
 EXERCISE = "ex01_process"
 FILE = f"{EXERCISE}.py"

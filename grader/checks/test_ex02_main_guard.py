@@ -9,11 +9,11 @@ import random
 
 import pytest
 
-from grader import observe
-from grader.expectations import expect_pool_closed, expect_process_pool_method
-from grader.scenario import Scenario, expect_equal
-from grader.submission import ExerciseUnderTest, call
-from grader.verdicts import CheckFailed
+from grader.checking import observe
+from grader.checking.expectations import expect_pool_closed, expect_process_pool_method
+from grader.checking.scenario import Scenario, expect_equal
+from grader.checking.submission import ExerciseUnderTest, call
+from grader.checking.verdicts import CheckFailed
 
 EXERCISE = "ex02_main_guard"
 FILE = f"{EXERCISE}.py"

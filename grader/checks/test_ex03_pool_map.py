@@ -5,16 +5,16 @@ import random
 
 import pytest
 
-from grader.config import Exercise
-from grader.expectations import (
+from grader.checking.expectations import (
     MappedCall,
     expect_course_constants,
     expect_pool_closed,
     expect_process_pool_method,
     expect_task_sleeps,
 )
-from grader.scenario import Scenario, count_to_ask, expect_equal
-from grader.submission import ExerciseUnderTest, call
+from grader.checking.scenario import Scenario, count_to_ask, expect_equal
+from grader.checking.submission import ExerciseUnderTest, call
+from grader.config import Exercise
 
 EXERCISE = "ex03_pool_map"
 FILE = f"{EXERCISE}.py"

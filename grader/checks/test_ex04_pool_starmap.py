@@ -5,18 +5,18 @@ import random
 
 import pytest
 
-from grader import observe
-from grader.config import Exercise
-from grader.expectations import (
+from grader.checking import observe
+from grader.checking.expectations import (
     MappedCall,
     expect_course_constants,
     expect_pool_closed,
     expect_process_pool_method,
     expect_task_sleeps,
 )
-from grader.scenario import Scenario, count_to_ask, expect_equal
-from grader.submission import ExerciseUnderTest, call
-from grader.verdicts import CheckFailed
+from grader.checking.scenario import Scenario, count_to_ask, expect_equal
+from grader.checking.submission import ExerciseUnderTest, call
+from grader.checking.verdicts import CheckFailed
+from grader.config import Exercise
 
 EXERCISE = "ex04_pool_starmap"
 FILE = f"{EXERCISE}.py"

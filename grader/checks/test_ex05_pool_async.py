@@ -10,20 +10,20 @@ from typing import cast
 
 import pytest
 
-from grader import observe
-from grader.calibration import pool_startup_s
-from grader.config import Exercise
-from grader.expectations import (
+from grader.checking import observe
+from grader.checking.calibration import pool_startup_s
+from grader.checking.expectations import (
     async_bound,
     expect_course_constants,
     expect_pool_closed,
     expect_process_pool_method,
     expect_task_sleeps,
 )
-from grader.harness import Run, Step
-from grader.scenario import Scenario, count_to_ask, expect_equal
-from grader.submission import ExerciseUnderTest, call
-from grader.verdicts import CannotMeasure, CheckFailed
+from grader.checking.scenario import Scenario, count_to_ask, expect_equal
+from grader.checking.submission import ExerciseUnderTest, call
+from grader.checking.verdicts import CannotMeasure, CheckFailed
+from grader.config import Exercise
+from grader.run.harness import Run, Step
 
 EXERCISE = "ex05_pool_async"
 FILE = f"{EXERCISE}.py"

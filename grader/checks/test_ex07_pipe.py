@@ -11,12 +11,12 @@ import random
 
 import pytest
 
-from grader import observe
+from grader.checking import observe
+from grader.checking.expectations import expect_children_joined
+from grader.checking.scenario import Scenario, deadlock_fails, expect_equal, shorten
+from grader.checking.submission import ExerciseUnderTest, call
+from grader.checking.verdicts import CheckFailed
 from grader.config import Exercise
-from grader.expectations import expect_children_joined
-from grader.scenario import Scenario, deadlock_fails, expect_equal, shorten
-from grader.submission import ExerciseUnderTest, call
-from grader.verdicts import CheckFailed
 
 EXERCISE = "ex07_pipe"
 FILE = f"{EXERCISE}.py"

@@ -13,13 +13,13 @@ import random
 
 import pytest
 
-from grader import observe
+from grader.checking import observe
+from grader.checking.expectations import expect_children_joined
+from grader.checking.scenario import Scenario, count_to_ask, expect_equal
+from grader.checking.submission import ExerciseUnderTest, call
+from grader.checking.verdicts import CannotMeasure, CheckFailed
 from grader.config import Exercise
-from grader.expectations import expect_children_joined
-from grader.harness import Run, Step
-from grader.scenario import Scenario, count_to_ask, expect_equal
-from grader.submission import ExerciseUnderTest, call
-from grader.verdicts import CannotMeasure, CheckFailed
+from grader.run.harness import Run, Step
 
 EXERCISE = "ex08_shared_memory"
 FILE = f"{EXERCISE}.py"

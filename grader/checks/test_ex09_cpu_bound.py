@@ -12,13 +12,13 @@ import random
 
 import pytest
 
-from grader import observe
-from grader.calibration import cpu_speedup
+from grader.checking import observe
+from grader.checking.calibration import cpu_speedup
+from grader.checking.expectations import expect_pool_closed
+from grader.checking.scenario import Scenario, count_to_ask, expect_equal
+from grader.checking.submission import ExerciseUnderTest, call
+from grader.checking.verdicts import CannotMeasure, CheckFailed
 from grader.config import Exercise
-from grader.expectations import expect_pool_closed
-from grader.scenario import Scenario, count_to_ask, expect_equal
-from grader.submission import ExerciseUnderTest, call
-from grader.verdicts import CannotMeasure, CheckFailed
 
 EXERCISE = "ex09_cpu_bound"
 FILE = f"{EXERCISE}.py"

@@ -7,9 +7,9 @@ from typing import cast
 
 import pytest
 
-from grader.harness import Step
-from grader.submission import ExerciseUnderTest, last_output, unfinished
-from grader.verdicts import CheckFailed
+from grader.checking.submission import ExerciseUnderTest, last_output, unfinished
+from grader.checking.verdicts import CheckFailed
+from grader.run.harness import Step
 
 SHOWN_LINES = 5
 

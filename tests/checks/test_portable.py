@@ -1,6 +1,6 @@
 """The portable path: with ``MPGRADE_PORTABLE=1`` the grader runs on Linux as on a platform without
 Linux's process controls (no subreaper, no parent-death signal, no /proc of our own, no SIGUSR1
-stack dump, no process-group kill, no resource limit: psutil only, see ``grader/process_tree.py``).
+stack dump, no process-group kill, no resource limit: psutil only, see ``grader/run/process_tree.py``).
 
 The hostile cases of ``tests/hostile/`` and the hangs of ``test_hangs`` are graded that way: still
 contained (within the time, no process left), still diagnosed; a hang is located from the probe's
@@ -35,7 +35,7 @@ def portable(monkeypatch):
 
 
 def test_the_switch_turns_off_every_linux_process_control():
-    code = ("import os; from grader import process_tree as p; "
+    code = ("import os; from grader.run import process_tree as p; "
             "print(p.PORTABLE, p.LINUX, p.GROUP_KILL, p.STACKS_AVAILABLE, p.resource is None, "
             "p.become_subreaper(), p.end_with_parent(os.getppid()), "
             "'start_new_session' in p.popen_options(), "
@@ -95,7 +95,7 @@ def test_a_hang_is_located_from_the_records_without_stack_dumps(tmp_path, short_
 
 ORPHAN = """
 import subprocess, sys, time
-from grader import process_tree
+from grader.run import process_tree
 leftovers = process_tree.Leftovers()
 parent = subprocess.Popen([sys.executable, "-c", "import subprocess, sys, time; "
     "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)']); time.sleep(0.5)"])

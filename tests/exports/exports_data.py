@@ -33,9 +33,9 @@ def schema1(schema2: dict) -> dict:
 
 
 def make_out(out: Path, students: list[tuple[str, str, str, dict | None, str]]) -> Path:
-    """A cohort ``--out`` folder as ``grader/cohort.py`` leaves it, without grading: for each
+    """A cohort ``--out`` folder as ``grader/cohort/batch.py`` leaves it, without grading: for each
     (id, name, source folder name, report or None, problem) an entry.json, report.json and page."""
-    from grader import gradebook
+    from grader.cohort import gradebook
     for student_id, name, source, built, problem in students:
         folder = out / "students" / student_id
         folder.mkdir(parents=True)

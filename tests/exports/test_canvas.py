@@ -9,7 +9,7 @@ import pytest
 
 from exports_data import HERE, make_out, report
 from grader import catalogue
-from grader.exports import canvas, cohort
+from grader.cohort.exports import canvas, cohort
 
 ROSTER = HERE / "data" / "canvas" / "roster.csv"
 

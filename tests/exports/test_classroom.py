@@ -15,7 +15,7 @@ import pytest
 from conftest import ROOT, STUBS
 from exports_data import REPORTS, report, schema1
 from grader import catalogue
-from grader.exports import classroom
+from grader.cohort.exports import classroom
 
 WORKFLOW = ROOT / ".github" / "workflows" / "classroom.yml"
 

@@ -10,7 +10,7 @@ from junitparser import Error, Failure, JUnitXml, Skipped
 
 from exports_data import HERE, REPORTS, report, schema1
 from grader import catalogue
-from grader.exports import junit
+from grader.cohort.exports import junit
 
 SCHEMA = xmlschema.XMLSchema(HERE / "data" / "junit-10.xsd")
 

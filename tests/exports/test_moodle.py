@@ -13,7 +13,7 @@ import pytest
 
 from exports_data import HERE, moodle_cohort, report
 from grader import catalogue
-from grader.exports import cohort, moodle
+from grader.cohort.exports import cohort, moodle
 
 DATA = HERE / "data" / "moodle"
 WORKSHEETS = ["worksheet_en.csv", "worksheet_fr.csv", "worksheet_fr_excel.csv"]

@@ -3,7 +3,7 @@ contract, without grading anything — the dashboard and the Gradescope export a
 checks. Each is the solution's report with the verdicts of typical mistakes put in (the statuses,
 message keys and facts that the checks raise for them, as in tests/bad/expectations.yaml); the
 deadlock and the unmeasurable speed-up are copied from the real run in tests/data/page/. Messages
-are rendered from the catalogue, exactly as ``grader/report.py`` does.
+are rendered from the catalogue, exactly as ``grader/report/model.py`` does.
 
     .venv/bin/python tests/data/cohort_reports/make_reports.py
 """

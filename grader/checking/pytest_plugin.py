@@ -1,0 +1,132 @@
+"""The pytest plugin that makes pytest the grader: options, exercise selection, verdict metadata.
+
+Loaded with ``-p grader.checking.pytest_plugin`` by ``grader.checking.grading`` in a pytest process
+that never imports student code. Each check's outcome is recorded as pytest-json-report metadata:
+exercise, check id, status, message key and facts. The report is built from that data
+(``grader.report.model``).
+"""
+from __future__ import annotations
+
+import json
+import time
+import traceback
+from typing import Any, cast
+
+import pytest
+
+from grader.checking.scenario import Scenario
+from grader.checking.verdicts import CannotMeasure, Verdict
+from grader.run.harness import Run
+
+CHECK_PREFIX = "test_"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("mpgrade")
+    group.addoption("--submission", help="folder of the submission to grade")
+    group.addoption("--seed", type=int, default=0, help="seed of the random inputs")
+    group.addoption("--start-method", default=None, help="spawn, fork or forkserver")
+    group.addoption("--course", default=None, help="course file (default: grader/course.yaml)")
+    group.addoption("--observations", help="write the timelines of the runs to this JSON file")
+    group.addoption("--grade-exercise", action="append", default=[],
+                    help="grade only this exercise (repeatable)")
+    group.addoption("--grade-check", action="append", default=[],
+                    help="grade only this check, as exercise:check (repeatable)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "exercise(id): the exercise a check module grades")
+
+
+def exercise_of(item: pytest.Item) -> str:
+    """The exercise a check belongs to: its module's ``EXERCISE``, or its ``exercise`` parameter."""
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and "exercise_id" in callspec.params:
+        return callspec.params["exercise_id"]
+    return cast(pytest.Function, item).module.EXERCISE  # a check is a test function
+
+
+def check_id_of(item: pytest.Item) -> str:
+    return cast(pytest.Function, item).originalname.removeprefix(CHECK_PREFIX)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    wanted = set(config.getoption("--grade-exercise"))
+    checks = set(config.getoption("--grade-check"))
+    if not wanted and not checks:
+        return
+    kept = [item for item in items if (not wanted or exercise_of(item) in wanted)
+            and (not checks or f"{exercise_of(item)}:{check_id_of(item)}" in checks)]
+    config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+    items[:] = kept
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool:
+    """Call the check; when this machine could not measure it, measure again — the scenarios it
+    reads run anew, after a pause that grows each time — before it is ``pending``. A check whose
+    re-measure could not run (the new run crashed or was refuted) keeps its first ``pending``."""
+    arguments = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+    remeasure = pyfuncitem._request.getfixturevalue("course").remeasure
+    measurements = 1
+    while True:
+        try:
+            pyfuncitem.obj(**arguments)
+            return True
+        except CannotMeasure as verdict:
+            verdict.facts["mesures"] = measurements
+            scenarios = [value for value in arguments.values()
+                         if isinstance(value, Scenario) and value.again is not None]
+            if measurements > remeasure.attempts or not scenarios:
+                raise
+            time.sleep(measurements * remeasure.wait_s)
+            try:
+                for scenario in scenarios:
+                    scenario.measure_again()
+            except Verdict:
+                raise verdict from None
+            measurements += 1
+            getattr(pyfuncitem, "mpgrade_measured", {}).clear()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_json_runtest_metadata(item: pytest.Item, call: pytest.CallInfo) -> dict:
+    """The verdict of one phase (setup, call, teardown) of a check, for the JSON report."""
+    metadata: dict[str, Any] = {"exercise": exercise_of(item), "check": check_id_of(item),
+                                "runs": runs_used(item)}
+    already_decided = "status" in getattr(item, "_json_report_extra", {}).get("metadata", {})
+    if call.excinfo is None:
+        if call.when == "call":
+            metadata.update(status="passed",
+                            facts=_serializable(getattr(item, "mpgrade_measured", {})))
+        return metadata
+    if already_decided:
+        return metadata
+    error = call.excinfo.value
+    if isinstance(error, Verdict):
+        metadata.update(status=error.status, key=error.key, facts=_serializable(error.facts))
+    elif call.excinfo.errisinstance(pytest.skip.Exception):
+        metadata.update(status="pending", key="ignore", facts={"raison": str(error)})
+    else:  # a bug of the grader itself: say so, never blame the student
+        metadata.update(status="error", key="erreur_interne", internal=True,
+                        facts={"erreur": f"{type(error).__name__}: {error}",
+                               "details": "".join(traceback.format_exception(error))[-4000:]})
+    return metadata
+
+
+def runs_used(item: pytest.Item) -> list[int]:
+    """The harness runs a check read its observations from (by run number, as in the timelines):
+    what the report draws beside the check."""
+    runs = []
+    for value in getattr(item, "funcargs", {}).values():
+        run = value if isinstance(value, Run) else getattr(value, "run", None)
+        if isinstance(run, Run) and run.number not in runs:
+            runs.append(run.number)
+    return runs
+
+
+def _serializable(facts: dict) -> dict:
+    """Facts as plain JSON, with text that is not valid Unicode (a lone surrogate in what the
+    student's code returned or printed) replaced: the report is always writable in UTF-8."""
+    text = json.dumps(facts, default=str, ensure_ascii=False)
+    return json.loads(text.encode("utf-8", "replace").decode("utf-8"))

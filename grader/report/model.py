@@ -1,0 +1,197 @@
+"""The report of one submission (the spec's JSON contract), built from pytest's results.
+
+Points and order come from the course file, texts from the catalogue, verdicts from the metadata the
+plugin recorded: nothing here decides whether a check passed.
+"""
+from __future__ import annotations
+
+import ast
+import json
+import os
+import platform
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from grader.catalogue import Catalogue
+from grader.checking.grading import Results
+from grader.config import Course
+from grader.run import sandbox
+
+SCHEMA = 2  # 2: a check the machine could not measure is ``pending`` and keeps its max_score
+FAILING = ("failed", "error")
+PENDING = "pending"
+NOT_MEASURED = (PENDING, "skipped")  # "skipped": the same, in reports of schema 1
+ALL_PASSED, SOME_FAILED, PROVISIONAL = 0, 1, 3  # exit statuses of ``check`` (2: usage error)
+
+
+def build(results: Results, course: Course, exercises: list[str], catalogue: Catalogue, *,
+          submission: Path, seed: int, start_method: str,
+          only: set[tuple[str, str]] | None = None) -> dict:
+    """The report for ``exercises`` of ``submission`` (of the checks ``only`` names, when given:
+    (exercise, check) pairs graded alone to measure them again, a partial report)."""
+    verdicts = {}
+    for test in results.pytest_report.get("tests", []):
+        metadata = test.get("metadata") or {}
+        if "check" in metadata:
+            metadata["duration_s"] = sum(test.get(phase, {}).get("duration", 0.0)
+                                         for phase in ("setup", "call", "teardown"))
+            verdicts[(metadata["exercise"], metadata["check"])] = metadata
+    sections = [_exercise(course.exercise(exercise_id), verdicts, catalogue, only)
+                for exercise_id in exercises]
+    for section in sections:
+        section["runs"] = results.timelines.get(section["id"], [])
+        section["unwritten"] = unwritten_functions(submission / f"{section['id']}.py",
+                                                   course.exercise(section["id"]).functions)
+    return {
+        "schema": SCHEMA,
+        "submission": submission.name or str(submission),
+        "score": round(sum(section["score"] for section in sections), 2),
+        "max_score": round(sum(section["max_score"] for section in sections), 2),
+        "seed": seed,
+        "start_method": start_method,
+        # what kept the student's processes apart: "bubblewrap" (grader.run.sandbox) or "process-tree"
+        "containment": sandbox.containment(),
+        "language": catalogue.language,
+        "graded_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                    "platform": sys.platform, "load": machine_load()},
+        "internal_errors": sum(1 for verdict in verdicts.values() if verdict.get("internal")),
+        "pending": pending_checks(sections),
+        "exercises": sections,
+    }
+
+
+def combine(parts: list[dict], course: Course, *, submission: str) -> dict:
+    """One report from reports of the same submission on different exercises (a cohort grades the
+    timing exercises apart from the others), exercises in the course's order."""
+    order = list(course.exercises)
+    sections = sorted((section for part in parts for section in part["exercises"]),
+                      key=lambda section: order.index(section["id"]))
+    combined = dict(parts[0], submission=submission, exercises=sections)
+    combined["score"] = round(sum(section["score"] for section in sections), 2)
+    combined["max_score"] = round(sum(section["max_score"] for section in sections), 2)
+    combined["internal_errors"] = sum(part["internal_errors"] for part in parts)
+    combined["pending"] = pending_checks(sections)
+    return combined
+
+
+def replace_checks(built: dict, again: dict) -> dict:
+    """``built`` with the checks that ``again`` measured anew (a re-measure of pending checks, same
+    seed): those checks take their new verdict, every other keeps its own; scores added up again."""
+    measured = {(section["id"], check["id"]): check
+                for section in again["exercises"] for check in section["checks"]}
+    sections = []
+    for section in built["exercises"]:
+        checks = [measured.get((section["id"], check["id"]), check) if check["status"] == PENDING
+                  else check for check in section["checks"]]
+        sections.append(_totalled(dict(section, checks=checks)))
+    updated = dict(built, exercises=sections, pending=pending_checks(sections))
+    updated["score"] = round(sum(section["score"] for section in sections), 2)
+    return updated
+
+
+def pending_checks(sections: list[dict]) -> list[dict]:
+    """The checks this machine could not measure, by exercise: what makes the grade provisional,
+    and what ``--retry-pending`` measures again."""
+    return [{"exercise": section["id"], "check": check["id"]}
+            for section in sections for check in section["checks"] if check["status"] == PENDING]
+
+
+def provisional_note(report: dict, catalogue: Catalogue) -> str:
+    """Why the grade is provisional, and the command that measures the pending checks again."""
+    exercises = list(dict.fromkeys(pending["exercise"] for pending in report["pending"]))
+    command = " ".join(["python -m grader check", report["submission"]]
+                       + [f"--exercise {exercise}" for exercise in exercises]
+                       + [f"--seed {report['seed']}"])
+    return catalogue.text("provisional", nombre=len(report["pending"]), commande=command)
+
+
+def unwritten_functions(path: Path, names) -> list[str]:
+    """The functions of ``names`` that ``path`` still leaves to write: their body (after the
+    docstring) only raises NotImplementedError. Read as text, never imported."""
+    try:
+        tree = ast.parse(path.read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return []
+    unwritten = []
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in names:
+            body = [statement for statement in node.body
+                    if not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant))]
+            if len(body) == 1 and isinstance(body[0], ast.Raise) and _names_not_implemented(body[0].exc):
+                unwritten.append(node.name)
+    return unwritten
+
+
+def _names_not_implemented(exception: ast.expr | None) -> bool:
+    target = exception.func if isinstance(exception, ast.Call) else exception
+    return isinstance(target, ast.Name) and target.id == "NotImplementedError"
+
+
+def machine_load() -> list[float] | None:
+    """The load averages (1, 5, 15 min) when the checks were graded: a busy machine explains a
+    pending timing check. ``None`` where the system has none (Windows)."""
+    try:
+        return [round(value, 2) for value in os.getloadavg()]
+    except (AttributeError, OSError):
+        return None
+
+
+def _exercise(exercise, verdicts: dict, catalogue: Catalogue,
+              only: set[tuple[str, str]] | None = None) -> dict:
+    checks = [_check(exercise.id, spec, verdicts.get((exercise.id, spec.id)), catalogue)
+              for spec in exercise.checks.values() if only is None or (exercise.id, spec.id) in only]
+    return _totalled({"id": exercise.id, "title": catalogue.exercise_title(exercise.id),
+                      "checks": checks})
+
+
+def _totalled(section: dict) -> dict:
+    """The section with its score and maximum added up from its checks (every check counts in the
+    maximum, whatever its status: the denominator is the course's)."""
+    checks = section["checks"]
+    return dict(section, score=round(sum(check["score"] for check in checks), 2),
+                max_score=round(sum(check["max_score"] for check in checks), 2))
+
+
+def _check(exercise_id: str, spec, verdict: dict | None, catalogue: Catalogue) -> dict:
+    if verdict is None or "status" not in verdict:  # never ran: a grader bug, not the student's
+        verdict = {"status": "error", "key": "non_execute", "facts": {}, "internal": True}
+    status = verdict["status"]
+    facts = verdict.get("facts", {})
+    message, hint = catalogue.message(verdict["key"], facts) if "key" in verdict else ("", "")
+    entry = {"id": spec.id, "title": catalogue.check_title(exercise_id, spec.id),
+             "category": spec.category, "status": status,
+             "score": spec.points if status == "passed" else 0.0, "max_score": spec.points,
+             "message": message, "hint": hint, "duration_s": round(verdict.get("duration_s", 0.0), 3)}
+    if facts.get("details"):
+        entry["details"] = facts["details"]
+    if verdict.get("runs"):
+        entry["runs"] = verdict["runs"]
+    if verdict.get("key"):
+        entry["message_key"] = verdict["key"]
+    if facts:
+        entry["facts"] = {key: value for key, value in facts.items() if key != "details"}
+    return entry
+
+
+def exit_code(report: dict) -> int:
+    """0 when every check passed, 1 when any failed or errored, 3 when the only shortfall is
+    checks this machine could not measure (the grade is provisional, not wrong)."""
+    statuses = [check["status"] for exercise in report["exercises"] for check in exercise["checks"]]
+    if any(status in FAILING for status in statuses):
+        return SOME_FAILED
+    return PROVISIONAL if PENDING in statuses else ALL_PASSED
+
+
+def write_json(report: dict, path: Path) -> None:
+    write_text(json.dumps(report, ensure_ascii=False, indent=2), path)
+
+
+def write_text(text: str, path: Path) -> None:
+    """Write ``text`` whole or not at all: whoever opens the file meanwhile (a student, a teacher,
+    a resumed run) finds the previous one or the new one, never half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)

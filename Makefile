@@ -18,7 +18,7 @@ TEST_INSTALLED := $(VENV)/.installed-test
 EX ?=
 
 check: $(INSTALLED)
-	@# The sandbox of every run (grader/sandbox.py): Debian's bubblewrap, installed when we are root
+	@# The sandbox of every run (grader/run/sandbox.py): Debian's bubblewrap, installed when we are root
 	@# and have apt-get; otherwise the grading goes on without it, and the report says so.
 	@command -v bwrap >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
 		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null 2>&1; } || true

@@ -17,7 +17,7 @@ from grader.expectations import expect_children_joined
 from grader.harness import Run, Step
 from grader.scenario import Scenario, deadlock_fails, expect_equal, shorten
 from grader.submission import ExerciseUnderTest, call
-from grader.verdicts import CheckFailed
+from grader.verdicts import CheckFailed, Detail
 
 EXERCISE = "ex06_queue"
 FILE = f"{EXERCISE}.py"
@@ -192,7 +192,8 @@ def _expect_finishes_with_all(large: Scenario, function: str) -> None:
     with deadlock_fails():
         found = large.value(0, function)
     if not isinstance(found, list) or len(found) != count:
-        shown = f"{len(found)} résultats" if isinstance(found, list) else shorten(found)
+        shown = (Detail("liste_de", nombre=len(found)).as_fact() if isinstance(found, list)
+                 else shorten(found))
         raise CheckFailed("grand_n_incomplet", fonction=function, n=count, obtenu=shown)
 
 

@@ -16,7 +16,7 @@ from grader.config import Exercise
 from grader.expectations import expect_children_joined
 from grader.scenario import Scenario, deadlock_fails, expect_equal, shorten
 from grader.submission import ExerciseUnderTest, call
-from grader.verdicts import CheckFailed
+from grader.verdicts import CheckFailed, Detail
 
 EXERCISE = "ex07_pipe"
 FILE = f"{EXERCISE}.py"
@@ -135,5 +135,6 @@ def test_ping_pong_grand_n(long_game: Scenario) -> None:
     with deadlock_fails():
         found = long_game.value(0, "ping_pong")
     if not isinstance(found, list) or len(found) != count:  # the answers are ping_pong_resultat's
-        shown = f"{len(found)} réponses" if isinstance(found, list) else shorten(found)
+        shown = (Detail("liste_de", nombre=len(found)).as_fact() if isinstance(found, list)
+                 else shorten(found))
         raise CheckFailed("ping_pong_incomplet", n=count, obtenu=shown)

@@ -1,8 +1,10 @@
 """The texts the student reads, one catalogue per language (``grader/locales/<lang>.yaml``).
 
 A catalogue holds exercise titles, check titles, and for each message key a ``message`` (what was
-observed) and a ``hint`` (what to try), with ``{placeholders}`` filled from the check's facts; then
-the ``words`` of the terminal and the ``page`` labels of the HTML report.
+observed) and a ``hint`` (what to try), with ``{placeholders}`` filled from the check's facts (a
+fact that is a list of details, ``grader.checking.verdicts.Detail``, is worded item by item from the
+catalogue's ``details``); then the ``words`` of the terminal and the ``page`` labels of the HTML
+report.
 """
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+
+from grader.checking.verdicts import DETAIL
 
 LOCALES = Path(__file__).parent / "locales"
 DEFAULT_LANGUAGE = "fr"
@@ -34,7 +38,20 @@ class Catalogue:
         entry = self.texts["messages"].get(key)
         if entry is None:
             return self.texts["messages"]["inconnu"]["message"].format(key=key), ""
+        facts = {name: self.worded(value) for name, value in facts.items()}
         return _fill(entry.get("message", ""), facts), _fill(entry.get("hint", ""), facts)
+
+    def worded(self, fact: object) -> object:
+        """A detail (``grader.checking.verdicts.Detail.as_fact``) worded from ``details.<key>``, a list of
+        them one after the other; any other fact as it is."""
+        if _is_detail(fact):
+            assert isinstance(fact, dict)
+            words = self.texts.get("details", {}).get(fact[DETAIL], fact[DETAIL])
+            return _fill(words, {name: value for name, value in fact.items() if name != DETAIL})
+        if isinstance(fact, list) and fact and all(_is_detail(item) for item in fact):
+            return self.texts["words"]["details_separator"].join(
+                str(self.worded(item)) for item in fact)
+        return fact
 
     def word(self, key: str) -> str:
         return self.texts["words"].get(key, key)
@@ -70,6 +87,10 @@ class _Facts(dict):
 
     def __missing__(self, key: str) -> str:
         return "?"
+
+
+def _is_detail(value: object) -> bool:
+    return isinstance(value, dict) and isinstance(value.get(DETAIL), str)
 
 
 def _fill(template: str, facts: dict) -> str:

@@ -17,6 +17,8 @@ import psutil
 import pytest
 import yaml
 
+from language import french_in_english
+
 ROOT = Path(__file__).parent.parent
 SOLUTIONS = ROOT / "solutions"
 STUBS = ROOT / "exercises"
@@ -92,6 +94,9 @@ def grade(folder: Path, *exercises: str, seed: int = 1, start_method: str | None
     report = json.loads(json_path.read_text(encoding="utf-8")) if json_path.exists() else {}
     if report:
         validate_report(report)
+        # What --lang en would show holds no French of the grader's own (tests/language.py): checked
+        # on every report the suite produces (stubs, solutions, every good, bad, hostile variant).
+        assert not french_in_english(report), french_in_english(report)
     if containment and report:
         assert report.get("containment") == containment, finished.stderr
     return Graded(report, finished.returncode, finished.stdout, finished.stderr)

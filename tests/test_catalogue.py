@@ -6,8 +6,10 @@ import string
 
 from conftest import ROOT
 from grader import catalogue, config
+from grader.checking.verdicts import Detail
 
 RAISED_KEY = re.compile(r'(?:CheckFailed|StudentCodeError|CannotMeasure)\(\s*"(\w+)"')
+DETAIL_KEY = re.compile(r'Detail\(\s*"(\w+)"')
 CONDITIONAL_KEY = re.compile(r'key = "(\w+)" if [^\n]*(?:\n[^\n]*)? else "(\w+)"')
 
 
@@ -28,6 +30,22 @@ def test_every_raised_message_key_has_a_message_and_a_hint():
     missing = {key for key in keys if key not in texts.texts["messages"]}
     assert not missing
     assert all(texts.texts["messages"][key].get("hint") for key in keys)
+
+
+def test_every_detail_key_has_its_words_and_a_list_of_details_is_worded_in_each_language():
+    details = set()
+    for path in (ROOT / "grader").rglob("*.py"):
+        details |= set(DETAIL_KEY.findall(path.read_text(encoding="utf-8")))
+    assert len(details) >= 10
+    for language in ("fr", "en"):
+        assert details <= set(catalogue.load(language).texts["details"]), language
+    refuted = [Detail("instants_hors_execution", pid=7).as_fact(),
+               Detail("calcul_sans_processeur", pid=8, annonce_s="1.90", compte_s="0.01").as_fact()]
+    facts = {"nombre": 2, "contradictions": refuted}
+    french, _ = catalogue.load("fr").message("observations_contredites", facts)
+    english, _ = catalogue.load("en").message("observations_contredites", facts)
+    assert "pid 7 : des instants hors de l'exécution ; pid 8 : 1.90 s de calcul annoncées" in french
+    assert "pid 7: moments outside the run; pid 8: 1.90 s of computation claimed" in english
 
 
 def test_every_check_has_a_french_title():

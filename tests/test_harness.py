@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, ROOT, SOLUTIONS, make_submission
+from grader import catalogue
 from grader.checking import observe
 from grader.checking.submission import call
+from grader.report import model as report
 from grader.run import harness
 
 
@@ -75,7 +77,10 @@ def test_output_past_the_limit_keeps_head_and_tail(tmp_path):
     path.write_bytes(b"head\n" + b"x" * 5000 + b"\ntail\n")
     text = harness.read_output(path, limit=1000)
     assert text.startswith("head") and text.endswith("tail\n")
-    assert "octets omis" in text and len(text) < 1200
+    assert "[mpgrade-omitted 4011 0]" in text and len(text) < 1200
+    french, english = (report.worded_output(text, catalogue.load(language)) for language in ("fr", "en"))
+    assert "[... 4011 octets omis au milieu de la sortie (limite : 0 Ko) ...]" in french
+    assert "[... 4011 bytes left out of the middle of the output (limit: 0 KiB) ...]" in english
 
 
 def test_output_that_is_not_utf8_is_replaced_not_fatal(tmp_path):

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import cast
 
 from grader.checking import observe
-from grader.checking.verdicts import CheckFailed, StudentCodeError
+from grader.checking.verdicts import CheckFailed, Detail, StudentCodeError
 from grader.config import Exercise
 from grader.run import harness, witness
 from grader.run.harness import Run, Step
@@ -24,7 +24,7 @@ SOURCE_READ = 1024 * 1024  # enough of a source file to tell whether it is Pytho
 CODING_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 SYNTAX_ERRORS = ("SyntaxError", "IndentationError", "TabError")
 CRASH_SIGNALS = ("SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE", "SIGABRT")
-AT_IMPORT = "l'import du module"  # what was running when no function was
+AT_IMPORT = Detail("l_import_du_module").as_fact()  # what was running when no function was
 
 
 class ExerciseUnderTest:
@@ -89,7 +89,7 @@ class ExerciseUnderTest:
         refuted = witness.contradictions(run, self.exercise.cpu_bound)
         if refuted:  # nothing this run recorded can be trusted: every check reading it fails
             raise CheckFailed("observations_contredites", nombre=len(refuted),
-                              contradictions=witness.summary(refuted))
+                              contradictions=witness.shown(refuted))
         return run
 
     @functools.cached_property
@@ -204,42 +204,43 @@ def unfinished(run: Run, function: str | None, file_name: str) -> StudentCodeErr
         return StudentCodeError("processus_a_l_import", **_where(fatal.get("line")))
     output = last_output(run)
     at_import = run.module_step is not None and run.module_step.status == "unfinished"
-    function = run.running_function() or function or (AT_IMPORT if at_import else file_name)
+    # The function under way, worded as a detail when it was the import itself.
+    running: object = run.running_function() or function or (AT_IMPORT if at_import else file_name)
     if "result.json" in run.oversized:
-        return StudentCodeError("resultat_trop_gros", fonction=function, details=output,
+        return StudentCodeError("resultat_trop_gros", fonction=running, details=output,
                                 limite=harness.RESULT_LIMIT // (1024 * 1024))
     if run.status == "limit":
         processes = run.breach == "processes"
         return StudentCodeError("trop_de_processus" if processes else "memoire_totale",
-                                fonction=function, details=output,
+                                fonction=running, details=output,
                                 limite=run.limits.processes if processes else run.limits.memory_total_mb)
     crash = observe.crash_places(run, {file_name})
     signal_name = SIGNAL_NAMES.get(run.returncode) if run.returncode is not None else None
     if crash or signal_name in CRASH_SIGNALS:
-        return StudentCodeError("erreur_fatale", fonction=function, details=output,
+        return StudentCodeError("erreur_fatale", fonction=running, details=output,
                                 erreur=crash[0][0] if crash else signal_name,
                                 processus="; ".join(place for _, place in crash) or "?")
     if run.status == "known_loop":
         loop = next((event["fn"] for event in run.events_of("known_loop")
                      if event["fn"] in run.known_loops), None)
         if loop is not None:  # else a record the grader did not ask for: the student's own
-            return StudentCodeError("boucle_deja_vue", fonction=function, boucle=loop,
+            return StudentCodeError("boucle_deja_vue", fonction=running, boucle=loop,
                                     limite=round(run.time_limit_s), processus=run.known_loops[loop],
                                     details=output)
     if run.status in ("timeout", "known_loop"):
         # Without stack dumps (Windows), the probe's records say which calls never ended.
         places = observe.stuck_places(run, {file_name}) or observe.unfinished_calls(run)
-        return StudentCodeError("delai_depasse", fonction=function, limite=round(run.time_limit_s),
+        return StudentCodeError("delai_depasse", fonction=running, limite=round(run.time_limit_s),
                                 processus="; ".join(places) or "?", details=output,
                                 attente_coeur_s=round(run.cpu_wait_s, 1))
     if signal_name == "SIGXCPU" or (signal_name == "SIGKILL" and _cpu_exhausted(run)):
-        return StudentCodeError("limite_cpu", fonction=function, limite=run.limits.cpu_s,
+        return StudentCodeError("limite_cpu", fonction=running, limite=run.limits.cpu_s,
                                 details=output)
     if signal_name == "SIGXFSZ":
-        return StudentCodeError("limite_fichier", fonction=function, limite=run.limits.file_mb,
+        return StudentCodeError("limite_fichier", fonction=running, limite=run.limits.file_mb,
                                 details=output)
     key = "arret_a_l_import" if at_import else "arret_brutal"
-    return StudentCodeError(key, fonction=function, code=run.returncode, details=output)
+    return StudentCodeError(key, fonction=running, code=run.returncode, details=output)
 
 
 def _cpu_exhausted(run: Run) -> bool:

@@ -5,6 +5,26 @@ the student's language (``grader/catalogue.py``). A check never builds the stude
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
+DETAIL = "detail"  # the key of a detail among the facts of a list (``Detail.as_fact``)
+
+
+@dataclass(frozen=True)
+class Detail:
+    """One item of a list inside a message (a contradiction, a place): a key into the catalogue's
+    ``details`` and its own facts, worded in the student's language like the message itself."""
+
+    key: str
+    facts: dict[str, object] = field(default_factory=dict)
+
+    def __init__(self, key: str, **facts: object) -> None:
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "facts", facts)
+
+    def as_fact(self) -> dict[str, object]:
+        return {DETAIL: self.key, **self.facts}
+
 
 class Verdict(Exception):
     """A check's outcome other than ``passed``: ``status`` plus a message key and its facts."""

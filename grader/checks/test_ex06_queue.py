@@ -15,7 +15,7 @@ from grader.checking import observe
 from grader.checking.expectations import expect_children_joined
 from grader.checking.scenario import Scenario, deadlock_fails, expect_equal, shorten
 from grader.checking.submission import ExerciseUnderTest, call
-from grader.checking.verdicts import CheckFailed
+from grader.checking.verdicts import CheckFailed, Detail
 from grader.config import Exercise
 from grader.run.harness import Run, Step
 
@@ -192,7 +192,8 @@ def _expect_finishes_with_all(large: Scenario, function: str) -> None:
     with deadlock_fails():
         found = large.value(0, function)
     if not isinstance(found, list) or len(found) != count:
-        shown = f"{len(found)} résultats" if isinstance(found, list) else shorten(found)
+        shown = (Detail("liste_de", nombre=len(found)).as_fact() if isinstance(found, list)
+                 else shorten(found))
         raise CheckFailed("grand_n_incomplet", fonction=function, n=count, obtenu=shown)
 
 

@@ -15,7 +15,7 @@ from grader.checking import observe
 from grader.checking.expectations import expect_children_joined
 from grader.checking.scenario import Scenario, deadlock_fails, expect_equal, shorten
 from grader.checking.submission import ExerciseUnderTest, call
-from grader.checking.verdicts import CheckFailed
+from grader.checking.verdicts import CheckFailed, Detail
 from grader.config import Exercise
 
 EXERCISE = "ex07_pipe"
@@ -135,5 +135,6 @@ def test_ping_pong_grand_n(long_game: Scenario) -> None:
     with deadlock_fails():
         found = long_game.value(0, "ping_pong")
     if not isinstance(found, list) or len(found) != count:  # the answers are ping_pong_resultat's
-        shown = f"{len(found)} réponses" if isinstance(found, list) else shorten(found)
+        shown = (Detail("liste_de", nombre=len(found)).as_fact() if isinstance(found, list)
+                 else shorten(found))
         raise CheckFailed("ping_pong_incomplet", n=count, obtenu=shown)

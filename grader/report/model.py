@@ -17,6 +17,7 @@ from grader.catalogue import Catalogue
 from grader.checking.grading import Results
 from grader.config import Course
 from grader.run import sandbox
+from grader.run.harness import OMITTED
 
 SCHEMA = 2  # 2: a check the machine could not measure is ``pending`` and keeps its max_score
 FAILING = ("failed", "error")
@@ -165,7 +166,7 @@ def _check(exercise_id: str, spec, verdict: dict | None, catalogue: Catalogue) -
              "score": spec.points if status == "passed" else 0.0, "max_score": spec.points,
              "message": message, "hint": hint, "duration_s": round(verdict.get("duration_s", 0.0), 3)}
     if facts.get("details"):
-        entry["details"] = facts["details"]
+        entry["details"] = worded_output(str(facts["details"]), catalogue)
     if verdict.get("runs"):
         entry["runs"] = verdict["runs"]
     if verdict.get("key"):
@@ -173,6 +174,12 @@ def _check(exercise_id: str, spec, verdict: dict | None, catalogue: Catalogue) -
     if facts:
         entry["facts"] = {key: value for key, value in facts.items() if key != "details"}
     return entry
+
+
+def worded_output(text: str, catalogue: Catalogue) -> str:
+    """The student's output with the harness's marks of what was left out in their language."""
+    return OMITTED.sub(lambda mark: catalogue.text("words.output_omitted", octets=mark[1],
+                                                  limite_ko=mark[2]), text)
 
 
 def exit_code(report: dict) -> int:

@@ -49,11 +49,12 @@ class CheckView:
     chart: drawing.Chart | None = None
 
     @property
-    def shown_facts(self) -> list[tuple[str, str]]:
+    def shown_facts(self) -> list[tuple[str, object]]:
+        """(label, fact) of the facts shown beside a failed check; the page words each one."""
         facts = self.check.get("facts") or {}
         if self.check["status"] not in FAILING:
             return []
-        return [(label, str(facts[key])) for key, label in SHOWN_FACTS.items() if key in facts]
+        return [(label, facts[key]) for key, label in SHOWN_FACTS.items() if key in facts]
 
 
 def render(report: dict, texts: Catalogue | None = None) -> str:
@@ -62,7 +63,8 @@ def render(report: dict, texts: Catalogue | None = None) -> str:
     css = environment().get_template("page.css").render()
     return environment().get_template("page.html.j2").render(
         report=report, exercises=[_exercise_view(exercise) for exercise in report.get("exercises", [])],
-        t=texts.page, lang=texts.language, css=css, style_hash=style_hash(css), symbols=STATUS_SYMBOLS,
+        t=texts.page, worded=lambda fact: str(texts.worded(fact)), lang=texts.language, css=css,
+        style_hash=style_hash(css), symbols=STATUS_SYMBOLS,
         graded_at=_date(report.get("graded_at")), load=_load(report.get("machine", {}).get("load")),
         provisional=provisional_note(report, texts) if report.get("pending") else "")
 

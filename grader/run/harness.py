@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -384,9 +385,16 @@ def _is_step_name(name: str) -> bool:
     return name == "import" or (name.startswith("call-") and name[5:].isdigit())
 
 
+# In place of the middle of an output too long to keep: the bytes left out and the limit in KiB,
+# worded in the student's language where the report shows the output (``report.worded_output``).
+OMITTED_MARK = b"\n[mpgrade-omitted %d %d]\n"
+OMITTED = re.compile(r"\[mpgrade-omitted (\d+) (\d+)\]")
+
+
 def read_output(path: Path, limit: int = OUTPUT_LIMIT) -> str:
-    """Text of an output file, undecodable bytes replaced, the middle dropped past ``limit`` (the
-    text says how much): at most ``limit`` bytes are ever read, whatever the file's size."""
+    """Text of an output file, undecodable bytes replaced, the middle dropped past ``limit``
+    (``OMITTED_MARK`` says how much): at most ``limit`` bytes are ever read, whatever the file's
+    size."""
     try:
         with open(path, "rb") as output:
             data = output.read(limit + 1)
@@ -394,9 +402,7 @@ def read_output(path: Path, limit: int = OUTPUT_LIMIT) -> str:
             if size > limit:
                 output.seek(size - limit // 2)
                 tail = output.read(limit // 2)
-                data = (data[: limit // 2]
-                        + b"\n[... %d octets omis au milieu de la sortie (limite : %d Ko) ...]\n"
-                        % (size - limit, limit // 1024) + tail)
+                data = data[: limit // 2] + OMITTED_MARK % (size - limit, limit // 1024) + tail
     except OSError:
         return ""
     return data.decode("utf-8", "replace")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 
+from grader.checking.verdicts import Detail
 from grader.run.harness import Run, Step
 from grader.run.process_tree import Witness
 
@@ -32,15 +33,15 @@ CPU_SHARE_MIN = 0.05
 CPU_SLACK_S = 0.05  # the kernel's accounting tick, and a read a little before the poll's time
 
 
-def contradictions(run: Run, cpu_bound: tuple[str, ...] = ()) -> list[str]:
+def contradictions(run: Run, cpu_bound: tuple[str, ...] = ()) -> list[Detail]:
     """Each claim of the run's records that the grader's own observations refute (empty: none).
     ``cpu_bound`` names the task functions that only compute: their processes must show the CPU."""
     witness = run.witness
     if witness is None:
         return []
-    found = []
+    found: list[Detail] = []
     if run.malformed_events:
-        found.append(f"{run.malformed_events} enregistrement(s) de la sonde mal formé(s)")
+        found.append(Detail("enregistrements_mal_formes", nombre=run.malformed_events))
     spans = _claimed_spans(run)
     found += _outside_the_run(spans, witness)
     found += _unknown_processes(spans, witness, run.harness_pid)
@@ -50,9 +51,9 @@ def contradictions(run: Run, cpu_bound: tuple[str, ...] = ()) -> list[str]:
     return found
 
 
-def summary(found: list[str]) -> str:
-    shown = "; ".join(found[:SHOWN])
-    return shown + (f"; … ({len(found) - SHOWN} de plus)" if len(found) > SHOWN else "")
+def shown(found: list[Detail]) -> list[dict]:
+    """The first contradictions, as facts the catalogue words (``details``)."""
+    return [detail.as_fact() for detail in found[:SHOWN]]
 
 
 def _claimed_spans(run: Run) -> dict[int, tuple[float, float]]:
@@ -74,38 +75,38 @@ def _claimed_spans(run: Run) -> dict[int, tuple[float, float]]:
     return {pid: (first, last) for pid, (first, last) in spans.items()}
 
 
-def _outside_the_run(spans: dict[int, tuple[float, float]], witness: Witness) -> list[str]:
+def _outside_the_run(spans: dict[int, tuple[float, float]], witness: Witness) -> list[Detail]:
     """The probe's clock is the grader's (CLOCK_MONOTONIC): nothing happened before the harness
     was started nor after the tree was killed."""
     ended = witness.ended if witness.ended is not None else math.inf
     outside = sorted(pid for pid, (first, last) in spans.items()
                      if first < witness.started - TOLERANCE_S or last > ended + TOLERANCE_S)
-    return [f"pid {pid} : des instants hors de l'exécution" for pid in outside]
+    return [Detail("instants_hors_execution", pid=pid) for pid in outside]
 
 
 def _unknown_processes(spans: dict[int, tuple[float, float]], witness: Witness,
-                       harness_pid: int | None) -> list[str]:
+                       harness_pid: int | None) -> list[Detail]:
     """A pid the records show alive across several polls, which none of those polls found in the
     tree; or one the kernel had not given out when the records say it lived (``Look.last_pid``:
     pids are given out in increasing order). (A process too short-lived to fall between two polls,
     with a pid the kernel did give out then, cannot be checked this way.)"""
-    found = []
+    found: list[Detail] = []
     for pid, (first, last) in sorted(spans.items()):
         if pid in witness.processes or pid == harness_pid:
             continue
         not_yet = _not_given_out(pid, first, witness)
         if not_yet is not None:
-            found.append(f"pid {pid} : le système ne l'avait pas encore attribué {not_yet}")
+            found.append(not_yet)
             continue
         missed = [look for look in witness.looks if first <= look.t0 and look.t1 <= last
                   and pid not in look.pids]
         if len(missed) >= MISSED_LOOKS:
-            found.append(f"pid {pid} : {len(missed)} relevés du système pendant sa vie annoncée "
-                         f"({last - first:.2f} s) ne l'ont jamais vu")
+            found.append(Detail("processus_jamais_vu", pid=pid, releves=len(missed),
+                                duree_s=f"{last - first:.2f}"))
     return found
 
 
-def _not_given_out(pid: int, first: float, witness: Witness) -> str | None:
+def _not_given_out(pid: int, first: float, witness: Witness) -> Detail | None:
     """Why ``pid`` cannot have existed at ``first`` by the kernel's pid counter, or None. Pids go
     up until they wrap around at the machine's maximum: a counter that went down is left alone."""
     counted = [(look.t0, look.last_pid) for look in witness.looks if look.last_pid is not None]
@@ -113,53 +114,53 @@ def _not_given_out(pid: int, first: float, witness: Witness) -> str | None:
     if not counted or any(later < earlier for earlier, later in zip(values, values[1:])):
         return None
     if pid > counted[-1][1]:
-        return f"(dernier pid attribué : {counted[-1][1]})"
+        return Detail("pid_pas_encore_attribue", pid=pid, dernier=counted[-1][1])
     if witness.first_pid and pid <= witness.first_pid:
-        return "pendant l'exécution (attribué avant elle, et jamais vu)"
+        return Detail("pid_attribue_avant_l_execution", pid=pid)
     before = [t0 for t0, last in counted if last < pid]
     if before and first < before[-1] - TOLERANCE_S:
-        return f"à l'instant annoncé ({before[-1] - first:.2f} s plus tôt)"
+        return Detail("pid_pas_encore_attribue_a_l_instant", pid=pid, avance_s=f"{before[-1] - first:.2f}")
     return None
 
 
-def _outside_their_lives(spans: dict[int, tuple[float, float]], witness: Witness) -> list[str]:
+def _outside_their_lives(spans: dict[int, tuple[float, float]], witness: Witness) -> list[Detail]:
     """Records of a process before the kernel started it, or after the grader saw it gone."""
-    found = []
+    found: list[Detail] = []
     for pid, (first, last) in sorted(spans.items()):
         seen = witness.processes.get(pid)
         if seen is None or pid in witness.reused:
             continue
         if first < seen.created - TOLERANCE_S:
-            found.append(f"pid {pid} : un enregistrement {seen.created - first:.2f} s avant "
-                         f"le démarrage du processus")
+            found.append(Detail("enregistrement_avant_le_demarrage", pid=pid,
+                                ecart_s=f"{seen.created - first:.2f}"))
         if seen.gone_at is not None and last > seen.gone_at + TOLERANCE_S:
-            found.append(f"pid {pid} : un enregistrement {last - seen.gone_at:.2f} s après "
-                         f"la fin du processus")
+            found.append(Detail("enregistrement_apres_la_fin", pid=pid,
+                                ecart_s=f"{last - seen.gone_at:.2f}"))
     return found
 
 
-def _steps_against_the_result_file(steps: list[Step], witness: Witness) -> list[str]:
+def _steps_against_the_result_file(steps: list[Step], witness: Witness) -> list[Detail]:
     """Each step ended between the last poll that did not find its result and the first that did;
     it began once the step before it had been written. A step's times outside those bounds were
     moved (a probe's clock patched to make a sequential call look short)."""
-    found, previous = [], None
+    found: list[Detail] = []
+    previous = None
     for step in steps:
         if step.t0 is None or step.t1 is None or step.name not in witness.step_seen:
             previous = None
             continue
         absent, present = witness.step_seen[step.name]
         if step.t1 > present + TOLERANCE_S or step.t1 < absent - TOLERANCE_S:
-            found.append(f"{step.name} : fin annoncée à {step.t1 - absent:+.2f} s de ce que le "
-                         f"système a vu")
+            found.append(Detail("fin_d_etape_deplacee", etape=step.name, ecart_s=f"{step.t1 - absent:+.2f}"))
         if previous is not None and step.t0 > witness.step_seen[previous.name][1] + TOLERANCE_S:
-            found.append(f"{step.name} : début annoncé après le moment réel")
+            found.append(Detail("debut_d_etape_deplace", etape=step.name))
         if step.t1 < step.t0:
-            found.append(f"{step.name} : fin annoncée avant le début")
+            found.append(Detail("fin_d_etape_avant_son_debut", etape=step.name))
         previous = step
     return found
 
 
-def _computation_without_cpu(run: Run, witness: Witness, cpu_bound: tuple[str, ...]) -> list[str]:
+def _computation_without_cpu(run: Run, witness: Witness, cpu_bound: tuple[str, ...]) -> list[Detail]:
     """A process said to have computed (a CPU-bound task) for a while, that the kernel saw neither
     running nor waiting for a core for most of it: it slept. Only the computation claimed before
     the grader's last poll of the process is weighed: that poll read the times it had used."""
@@ -167,7 +168,7 @@ def _computation_without_cpu(run: Run, witness: Witness, cpu_bound: tuple[str, .
     for event in run.events_of("call"):
         if event["fn"] in cpu_bound and event["t1"] > event["t0"]:
             busy.setdefault(event["pid"], []).append((event["t0"], event["t1"]))
-    found = []
+    found: list[Detail] = []
     for pid, intervals in sorted(busy.items()):
         seen = witness.processes.get(pid)
         if seen is None or pid in witness.reused:
@@ -179,8 +180,8 @@ def _computation_without_cpu(run: Run, witness: Witness, cpu_bound: tuple[str, .
         ran = seen.cpu_s + (seen.waited_s or 0.0)
         share = CPU_SHARE_MIN if seen.waited_s is None else RUNNABLE_SHARE_MIN
         if ran + CPU_SLACK_S < share * claimed:
-            found.append(f"pid {pid} : {claimed:.2f} s de calcul annoncées, "
-                         f"{seen.cpu_s:.2f} s de processeur comptées par le système")
+            found.append(Detail("calcul_sans_processeur", pid=pid, annonce_s=f"{claimed:.2f}",
+                                compte_s=f"{seen.cpu_s:.2f}"))
     return found
 
 

@@ -16,7 +16,7 @@ from conftest import DATA, ROOT, SOLUTIONS, make_submission
 from grader import catalogue
 from grader.checking import observe
 from grader.checking.submission import call
-from grader.report import model as report
+from grader.report import model
 from grader.run import harness
 
 
@@ -78,7 +78,7 @@ def test_output_past_the_limit_keeps_head_and_tail(tmp_path):
     text = harness.read_output(path, limit=1000)
     assert text.startswith("head") and text.endswith("tail\n")
     assert "[mpgrade-omitted 4011 0]" in text and len(text) < 1200
-    french, english = (report.worded_output(text, catalogue.load(language)) for language in ("fr", "en"))
+    french, english = (model.worded_output(text, catalogue.load(language)) for language in ("fr", "en"))
     assert "[... 4011 octets omis au milieu de la sortie (limite : 0 Ko) ...]" in french
     assert "[... 4011 bytes left out of the middle of the output (limit: 0 KiB) ...]" in english
 

@@ -386,7 +386,7 @@ def _is_step_name(name: str) -> bool:
 
 
 # In place of the middle of an output too long to keep: the bytes left out and the limit in KiB,
-# worded in the student's language where the report shows the output (``report.worded_output``).
+# worded in the student's language where the report shows the output (``grader.report.model.worded_output``).
 OMITTED_MARK = b"\n[mpgrade-omitted %d %d]\n"
 OMITTED = re.compile(r"\[mpgrade-omitted (\d+) (\d+)\]")
 

@@ -46,7 +46,9 @@ class Catalogue:
         them one after the other; any other fact as it is."""
         if _is_detail(fact):
             assert isinstance(fact, dict)
-            words = self.texts.get("details", {}).get(fact[DETAIL], fact[DETAIL])
+            words = self.texts.get("details", {}).get(fact[DETAIL])
+            if words is None:  # not one of ours (a value the student's code returned): as it is
+                return fact
             return _fill(words, {name: value for name, value in fact.items() if name != DETAIL})
         if isinstance(fact, list) and fact and all(_is_detail(item) for item in fact):
             return self.texts["words"]["details_separator"].join(

@@ -14,9 +14,9 @@ import re
 from grader import catalogue
 from grader.checking.verdicts import DETAIL
 
-# Facts that carry data — the student's, or the course's expected values — never the grader's words.
-# (A function's name, a place in the code, are identifiers: checked like the grader's words.)
-DATA_FACTS = {"details", "erreur", "entree", "attendu", "obtenu", "dossier", "membre"}
+# Facts the grader itself writes as text (the others carry data: the student's output, values,
+# exception messages, identifiers, the course's expected lines — never checked for language).
+ENGINE_FACTS = {"contradictions", "fonction"}
 FRENCH_WORDS = {"le", "la", "les", "des", "du", "une", "est", "sont", "pas", "ne", "au", "aux",
                 "avec", "pour", "dans", "sur", "qui", "que", "et", "à", "été", "mais", "ses", "cette",
                 "plus", "avant", "après", "lors", "jamais", "secondes", "processeur", "résultats"}
@@ -33,18 +33,22 @@ def french(text: str) -> list[str]:
             if word.lower() in FRENCH_WORDS or ELISION.match(word) or ACCENTED.search(word)]
 
 
-def _masked(facts: dict) -> dict:
-    """Facts with every plain value masked: details (``Detail.as_fact``) are kept, to be worded."""
+def _masked(facts: dict, details: set[str]) -> dict:
+    """Facts with every value masked but the grader's details (``Detail.as_fact`` of a key of the
+    catalogue's ``details``), which are kept to be worded."""
+    def ours(item: object) -> bool:
+        return isinstance(item, dict) and item.get(DETAIL) in details
+
     def keep(value: object) -> bool:
-        return isinstance(value, dict) and DETAIL in value or isinstance(value, list) and any(
-            isinstance(item, dict) and DETAIL in item for item in value)
+        return ours(value) or isinstance(value, list) and bool(value) and all(map(ours, value))
     return {name: value if keep(value) else MASK for name, value in facts.items()}
 
 
 def french_in_english(report: dict) -> list[str]:
     """Each place of ``report`` that, worded in English, holds French the grader wrote: its
-    message and hint (data masked), its titles, and every fact that is not data."""
+    message and hint (data masked), its titles, and the facts the grader writes as text."""
     english = catalogue.load("en")
+    details = set(english.texts["details"])
     found = []
     for exercise in report.get("exercises", []):
         texts = [("title", english.exercise_title(exercise["id"]))]
@@ -52,10 +56,10 @@ def french_in_english(report: dict) -> list[str]:
             texts.append((check["id"], english.check_title(exercise["id"], check["id"])))
             facts = check.get("facts") or {}
             if check.get("message_key"):
-                message, hint = english.message(check["message_key"], _masked(facts))
+                message, hint = english.message(check["message_key"], _masked(facts, details))
                 texts += [(check["id"], message), (check["id"], hint)]
             texts += [(f"{check['id']}.{name}", value) for name, value in facts.items()
-                      if isinstance(value, str) and name not in DATA_FACTS]
+                      if isinstance(value, str) and name in ENGINE_FACTS]
         found += [f"{exercise['id']} {place}: {text!r} ({', '.join(french(text))})"
                   for place, text in texts if french(text)]
     return found

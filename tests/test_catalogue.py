@@ -48,6 +48,13 @@ def test_every_detail_key_has_its_words_and_a_list_of_details_is_worded_in_each_
     assert "pid 7: moments outside the run; pid 8: 1.90 s of computation claimed" in english
 
 
+def test_a_detail_that_is_not_the_graders_is_shown_as_it_is_never_read_as_a_template():
+    texts = catalogue.load("fr")
+    message, _ = texts.message("resultat_incorrect", {"fonction": "f", "entree": 1,
+                                                       "obtenu": {"detail": "{0}{x.y}"}})
+    assert "{'detail': '{0}{x.y}'}" in message
+
+
 def test_every_check_has_a_french_title():
     texts = catalogue.load("fr")
     for exercise in config.load().exercises.values():

@@ -48,8 +48,18 @@ def test_at_the_time_limit_every_process_is_killed_and_the_stacks_are_kept(tmp_p
     assert len(run.stacks) >= 3  # the harness and its two workers
     assert any("in carre" in stack for stack in run.stacks.values())
     assert run.left_alive == [] and tracked_processes() == set()
-    # carre slept in its own code: called again, it will not be waited for; carres_paralleles
-    # waited for its workers inside the library, as a deadlock does, and is not named.
+    # carre slept (it may wait for something): it is not taken for a loop
+    assert observe.looping_functions(run, {"ex03_pool_map.py"}) == {}
+
+
+def test_a_function_computing_at_the_limit_is_a_known_loop_not_the_callers_that_wait_for_it(tmp_path):
+    looping = ROOT / "tests" / "hostile" / "boucle_infinie.py"
+    folder = make_submission(tmp_path / "s", {"ex03_pool_map": looping})
+    run = harness.run_calls(folder, "ex03_pool_map", [call("carres_paralleles", [1, 2, 3, 4], 2)],
+                            time_limit_s=2, start_method="spawn", watch=["carre"])
+    # carre computed in its own code in the workers; carres_paralleles waited for them inside the
+    # library, as a deadlock does, and is not named
+    assert run.status == "timeout"
     assert list(observe.looping_functions(run, {"ex03_pool_map.py"})) == ["carre"]
 
 
@@ -64,6 +74,13 @@ def test_a_known_loop_called_again_stops_the_run_at_once(tmp_path, calls, tracke
     assert [event["fn"] for event in run.events_of("known_loop")][:1] == ["carre"]
     assert run.call(0).status == "unfinished" and run.known_loops == seen
     assert run.left_alive == [] and tracked_processes() == set()
+
+
+def test_a_known_loop_never_replaces_the_graders_own_stand_in():
+    run = harness.run_calls(SOLUTIONS, "ex07_pipe", [call("ping_pong", 3)], time_limit_s=20,
+                            start_method="spawn", replace={"repondeur": "repondeur_du_correcteur"},
+                            known_loops={"repondeur": "pid 7: repondeur (ex07_pipe.py:15)"})
+    assert run.status == "finished" and run.call(0).value == ["pong 0", "pong 1", "pong 2"]
 
 
 def test_a_known_loop_never_called_changes_nothing(tmp_path):
@@ -230,11 +247,12 @@ def one_busy_core():
 
 def test_a_run_slowed_by_a_busy_machine_gets_the_time_it_waited_for_a_core(tmp_path, one_busy_core):
     (tmp_path / "occupe.py").write_text(BUSY_STUDENT, encoding="utf-8")
-    # 1.5 s of CPU at half a core: some 3 s of wall time, beyond the 2 s allowed on a machine alone.
-    run = harness.run_calls(tmp_path, "occupe", [call("calculer", 1.5)], time_limit_s=2,
+    # 1.6 s of CPU at half a core: some 3.5 s of wall time, beyond the 3 s allowed on a machine
+    # alone, within the 4.5 s granted (a wait for a core of at most half the limit).
+    run = harness.run_calls(tmp_path, "occupe", [call("calculer", 1.6)], time_limit_s=3,
                             start_method="spawn")
     assert run.status == "finished" and run.call(0).value == "fini", run.stderr
-    assert run.elapsed_s > 2 and run.cpu_wait_s > 0.5
+    assert run.elapsed_s > 3 and run.cpu_wait_s > 0.5
 
 
 def test_a_sleeping_run_on_a_busy_machine_is_stopped_at_its_limit(tmp_path, one_busy_core):

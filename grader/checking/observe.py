@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from grader.run.harness import Run, Step
+from grader.run.process_tree import Seen
 
 LIBRARY_MODULES = ("multiprocessing", "concurrent.")  # callers that are not the student's code
 HARNESS_MODULES = ("__main__", "__mp_main__")
@@ -203,20 +204,43 @@ def stuck_places(run: Run, student_files: set[str]) -> list[str]:
 
 
 def looping_functions(run: Run, student_files: set[str]) -> dict[str, str]:
-    """The student's functions that were running their own code when the run was stopped at its
-    time limit (the innermost frame of a process's stack is theirs: computing or sleeping in it,
-    not waiting for another process inside the library, as a deadlock does), each with the place
-    as ``stuck_places`` words it. Called again in a later run, such a function needs not be
-    waited for another full limit (``ExerciseUnderTest.known_loops``)."""
-    if run.status != "timeout":
+    """The student's functions that were computing in their own code when the run was stopped at
+    its time limit, each with the place as ``stuck_places`` words it. Called again in a later run,
+    such a function is not waited for another full limit (``ExerciseUnderTest.known_loops``).
+
+    A process counts when the innermost frame of its stack is the student's (not a wait inside the
+    library, as in a deadlock, which may depend on the inputs) and the kernel saw it compute for
+    most of its life (not a sleep, nor a poll of a value that never comes); a watched function
+    must moreover have been entered in that process and never left (not a helper called again and
+    again by a loop above it). Without stacks or the kernel's counts (Windows), none counts."""
+    if run.status != "timeout" or run.witness is None:
         return {}
+    ended = {(event["pid"], event["fn"], event["t0"]) for event in run.events_of("call")}
+    watched = {event["fn"] for event in run.events_of("enter")}
+    unfinished = {(event["pid"], event["fn"]) for event in run.events_of("enter")
+                  if (event["pid"], event["fn"], event["t0"]) not in ended}
     looping: dict[str, str] = {}
     for pid, text in sorted(run.stacks.items()):
         frames = [match.groupdict() for match in _FRAME.finditer(text)]  # innermost first
-        if frames and not _is_helper(frames) and _base_name(frames[0]["file"]) in student_files \
-                and not frames[0]["function"].startswith("<"):  # <module>, <lambda>: no name to stop
-            looping.setdefault(frames[0]["function"], f"pid {pid}: {_frame_text(frames[0])}")
+        if not frames or _is_helper(frames) or _base_name(frames[0]["file"]) not in student_files:
+            continue
+        function = frames[0]["function"]
+        seen = run.witness.processes.get(pid)
+        if function.startswith("<") or seen is None or not _computing(seen):  # <module>, <lambda>
+            continue
+        if function in watched and (pid, function) not in unfinished:
+            continue
+        looping.setdefault(function, f"pid {pid}: {_frame_text(frames[0])}")
     return looping
+
+
+LOOP_CPU_SHARE = 0.5  # of the time a process had a core (its life less its wait for one)
+
+
+def _computing(seen: Seen) -> bool:
+    """Whether the kernel saw the process use its core most of the time it could."""
+    could = seen.last_seen - seen.created - (seen.waited_s or 0.0)
+    return could > 0 and seen.cpu_s >= LOOP_CPU_SHARE * could
 
 
 def unfinished_calls(run: Run) -> list[str]:

@@ -97,8 +97,7 @@ class ExerciseUnderTest:
         """Run ``python <file>`` as the student would, always under ``spawn``."""
         self._require_file()
         run = harness.run_script(self.folder, self.exercise.id, start_method="spawn",
-                                 time_limit_s=self.exercise.time_limit_s, limits=self.exercise.limits,
-                                 known_loops=self.known_loops)
+                                 time_limit_s=self.exercise.time_limit_s, limits=self.exercise.limits)
         self._learn_loops(run)
         witness.attach_orphans(run)
         return run

@@ -45,6 +45,7 @@ FATAL_ERRORS = "fatal-*.txt"  # faulthandler's report of a crash (segfault…), 
 _RUN_NUMBERS = itertools.count(1)
 POLL_S = 0.05
 STACK_WAIT_S = 0.5
+WAIT_GRANTED_SHARE = 0.5  # of the time limit, at most, for a busy machine's wait for a core
 OUTPUT_LIMIT = 200_000  # bytes kept of each output file, head and tail, unless the limits say
 # What the grader reads of the files the student's processes can write: its own memory stays
 # bounded whatever they hold (a legitimate run writes a few hundred kilobytes at most).
@@ -171,18 +172,15 @@ def run_calls(submission: Path, module: str, calls: list[dict], *, time_limit_s:
 
 
 def run_script(submission: Path, module: str, *, time_limit_s: float, start_method: str,
-               limits: Limits | None = None, known_loops: Mapping[str, str] | None = None) -> Run:
-    """Run ``python <module>.py`` as a student would, under ``start_method`` (``known_loops``:
-    as for ``run_calls``, in the processes that import the module)."""
+               limits: Limits | None = None) -> Run:
+    """Run ``python <module>.py`` as a student would, under ``start_method`` (its ``__main__`` is
+    not instrumented: no known loop stops it)."""
     with tempfile.TemporaryDirectory(prefix="mpgrade-") as folder:
         work = Path(folder)
         command = [sys.executable, f"{module}.py"]
-        probe: dict[str, Any] = {"module": None, "watch": [], "start_method": start_method,
-                                 "known_loops": sorted(known_loops or {})}
-        run = _run(submission, work, command, probe, time_limit_s, limits or Limits(),
-                   expects_result=False)
-        run.known_loops = dict(known_loops or {})
-        return run
+        probe: dict[str, Any] = {"module": None, "watch": [], "start_method": start_method}
+        return _run(submission, work, command, probe, time_limit_s, limits or Limits(),
+                    expects_result=False)
 
 
 def _run(submission: Path, work: Path, command: list[str], probe: dict, time_limit_s: float,
@@ -257,9 +255,9 @@ def _environment(work: Path) -> dict:
 
 
 def granted_wait_s(tree: Tree, time_limit_s: float) -> float:
-    """The time added to the run's limit: what its processes waited for a free core (a busy
-    machine's doing, which the kernel counts, not the submission's), at most the limit again."""
-    return min(time_limit_s, tree.waited_s())
+    """The time added to the run's limit: the longest its processes waited for a free core (a busy
+    machine's doing, which the kernel counts, not the submission's), at most half the limit."""
+    return min(time_limit_s * WAIT_GRANTED_SHARE, tree.waited_s())
 
 
 def _wait(process: subprocess.Popen, tree: Tree, observations: Path, started: float,

@@ -363,10 +363,12 @@ class Tree:
         return self.breach
 
     def waited_s(self) -> float:
-        """How long the tree's processes, taken together, have waited for a free core, as the
-        kernel counted it at the last looks (0 where the system does not say): what a busy machine
-        took from the run, and nothing a sleeping (deadlocked) process accrues."""
-        return sum(seen.waited_s or 0.0 for seen in self.witness.processes.values())
+        """The longest any process of the tree has waited for a free core, as the kernel counted
+        it at the last looks (0 where the system does not say): what a busy machine took from the
+        run, and nothing a sleeping (deadlocked) process accrues. The longest, not the sum: a tree
+        with more busy processes than cores makes them wait for each other, which is no reason to
+        give it more time."""
+        return max((seen.waited_s or 0.0 for seen in self.witness.processes.values()), default=0.0)
 
     def alive(self) -> list[psutil.Process]:
         """The remembered processes still running: any of whose threads runs (a zombie leader

@@ -7,7 +7,9 @@ import time
 import pytest
 import yaml
 
-from conftest import COURSE, DATA, grade, make_submission
+from conftest import COURSE, DATA, ROOT, grade, make_submission
+
+HOSTILE = ROOT / "tests" / "hostile"
 
 TIME_LIMIT_S = 4
 
@@ -54,10 +56,10 @@ def assert_hang_diagnosed(tmp_path, short_course, exercise_id, hanging_check, st
 
 
 def test_a_function_that_hung_once_is_not_waited_for_again(tmp_path, short_course, tracked_processes):
-    """ex03's ``carre`` sleeps for ever: the first run that calls it waits for the limit, and every
-    later run that calls it again (here in the pool's workers) stops at once, with the diagnosis of
-    the first; where nothing calls it (the empty list), the call is judged as usual."""
-    folder = make_submission(tmp_path / "hang", {"ex03_pool_map": DATA / "hang" / "ex03_pool_map.py"})
+    """ex03's ``carre`` computes for ever: the first run that calls it waits for the limit, and
+    every later run that calls it again (here in the pool's workers) stops at once, with the
+    diagnosis of the first; where nothing calls it (the empty list), the call is judged as usual."""
+    folder = make_submission(tmp_path / "loop", {"ex03_pool_map": HOSTILE / "boucle_infinie.py"})
     checks = grade(folder, "ex03_pool_map", course=short_course).checks("ex03_pool_map")
     assert checks["carre_resultat"]["message_key"] == "delai_depasse", checks["carre_resultat"]
     for check_id in ("carres_paralleles_resultat", "carres_paralleles_cas_limites", "pool_ferme",
@@ -65,8 +67,16 @@ def test_a_function_that_hung_once_is_not_waited_for_again(tmp_path, short_cours
         check = checks[check_id]
         assert (check["status"], check["message_key"]) == ("error", "boucle_deja_vue"), check
         assert check["facts"]["boucle"] == "carre" and f"{TIME_LIMIT_S} s" in check["message"]
-        assert "carre (ex03_pool_map.py:9)" in check["facts"]["processus"]
+        assert "carre (ex03_pool_map.py:" in check["facts"]["processus"]
     assert tracked_processes() == set()
+
+
+def test_a_sleeping_hang_is_waited_for_in_every_run(tmp_path, short_course):
+    """ex03's ``carre`` that sleeps for ever may be waiting for something: each run waits for it."""
+    folder = make_submission(tmp_path / "hang", {"ex03_pool_map": DATA / "hang" / "ex03_pool_map.py"})
+    checks = grade(folder, "ex03_pool_map", course=short_course).checks("ex03_pool_map")
+    keys = {check.get("message_key") for check in checks.values()}
+    assert "boucle_deja_vue" not in keys and "delai_depasse" in keys, keys
 
 
 def test_a_deadlock_is_waited_for_in_every_run(tmp_path, short_course):

@@ -35,6 +35,7 @@ _getpid = os.getpid
 _get_ident = threading.get_ident
 _write = os.write
 _open = os.open
+_sleep = time.sleep
 _dumps = json.dumps
 
 FATAL_MARKER = "FATAL"  # the harness stops the run as soon as this file appears
@@ -131,7 +132,8 @@ def instrument_module(module):
     First, the functions the run's ``replace`` names are made to run the grader's stand-ins, and
     those its ``known_loops`` names to stop the run as soon as they are called."""
     stand_ins = {name: STAND_INS[stand_in] for name, stand_in in _config.get("replace", {}).items()}
-    stand_ins.update({name: _stopping_the_run(name) for name in _config.get("known_loops", [])})
+    stand_ins.update({name: _stopping_the_run(name) for name in _config.get("known_loops", [])
+                      if name not in stand_ins})  # the grader's own stand-ins never stop a run
     for name, stand_in in stand_ins.items():
         function = getattr(module, name, None)
         if isinstance(function, types.FunctionType):
@@ -200,9 +202,9 @@ def _stopping_the_run(name):
     than after another full limit."""
     def stand_in(*args, **kwargs):
         record("known_loop", fn=name, t=now())
-        open(os.path.join(_config["obs_dir"], KNOWN_LOOP_MARKER), "a").close()
+        os.close(_open(os.path.join(_config["obs_dir"], KNOWN_LOOP_MARKER), os.O_WRONLY | os.O_CREAT))
         while True:
-            time.sleep(60)
+            _sleep(60)
 
     return stand_in
 

@@ -281,3 +281,19 @@ def cpu_hogs():
     for hog in hogs:
         hog.kill()
         hog.wait()
+
+
+# The short course files of the hostile and hanging cases, for the native and the portable runs
+# (their modules import this one: imported when the fixture is first used).
+@pytest.fixture(scope="module")
+def hostile_course(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import hostile_cases
+
+    return hostile_cases.write_course(tmp_path_factory.mktemp("hostile"))
+
+
+@pytest.fixture
+def short_course(tmp_path: Path) -> Path:
+    import hangs
+
+    return hangs.write_short_course(tmp_path)

@@ -1,31 +1,17 @@
 """Every message key the checks raise and every check has its text in the catalogue."""
 from __future__ import annotations
 
-import re
 import string
 
 from conftest import ROOT
 from grader import catalogue, config
 from grader.checking.verdicts import Detail
-
-RAISED_KEY = re.compile(r'(?:CheckFailed|StudentCodeError|CannotMeasure)\(\s*"(\w+)"')
-DETAIL_KEY = re.compile(r'Detail\(\s*"(\w+)"')
-CONDITIONAL_KEY = re.compile(r'key = "(\w+)" if [^\n]*(?:\n[^\n]*)? else "(\w+)"')
-
-
-def _keys_in_code() -> set[str]:
-    keys = set()
-    for path in (ROOT / "grader").rglob("*.py"):
-        text = path.read_text(encoding="utf-8")
-        keys |= set(RAISED_KEY.findall(text))
-        for pair in CONDITIONAL_KEY.findall(text):
-            keys |= set(pair)
-    return keys
+from message_keys import DETAIL_KEY, keys_in_code
 
 
 def test_every_raised_message_key_has_a_message_and_a_hint():
     texts = catalogue.load("fr")
-    keys = _keys_in_code()
+    keys = keys_in_code()
     assert len(keys) > 30
     missing = {key for key in keys if key not in texts.texts["messages"]}
     assert not missing

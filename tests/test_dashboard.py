@@ -15,8 +15,8 @@ import browser
 from conftest import DATA, ROOT
 from grader import catalogue, config
 from grader.cohort import dashboard, gradebook
-from test_catalogue import _keys_in_code
-from test_page import NETWORK_URL, URL_ATTRIBUTES, Node, parse
+from html_tree import NETWORK_URL, URL_ATTRIBUTES, Node, parse
+from message_keys import keys_in_code
 
 REPORTS = DATA / "cohort_reports"
 GENERATED_AT = "2026-11-26 09:30 UTC"
@@ -314,7 +314,7 @@ def test_the_catalogues_hold_every_label_of_the_dashboard():
 def test_every_reason_a_check_fails_for_has_a_phrase_for_the_teacher():
     for language in ("fr", "en"):
         concepts = catalogue.load(language).texts["cohort"]["concepts"]
-        missing = _keys_in_code() - SKIP_ONLY - set(concepts)
+        missing = keys_in_code() - SKIP_ONLY - set(concepts)
         assert missing == set(), language
 
 

@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import BAD, EXPECTATIONS, assert_variant_verdicts, variants_of
-from test_bad_variants_communication import VARIANTS as OTHER_VARIANTS
-
-POOL_EXERCISES = ("ex01_process", "ex02_main_guard", "ex03_pool_map", "ex04_pool_starmap",
-                  "ex05_pool_async")
-VARIANTS = variants_of(POOL_EXERCISES)
+from conftest import BAD, EXPECTATIONS, assert_variant_verdicts
+from variants import BAD_COMMUNICATION_VARIANTS as OTHER_VARIANTS
+from variants import BAD_POOL_VARIANTS as VARIANTS
 
 
 def test_every_variant_file_has_an_expectation():

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import assert_variant_verdicts, variants_of
-
-VARIANTS = variants_of(("ex06_queue", "ex07_pipe", "ex08_shared_memory", "ex09_cpu_bound"))
+from conftest import assert_variant_verdicts
+from variants import BAD_COMMUNICATION_VARIANTS as VARIANTS
 
 
 @pytest.mark.parametrize("exercise_id, variant, spec", VARIANTS,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_good_variants import POOL_EXERCISES, assert_full_marks, cases
+from variants import POOL_EXERCISES, assert_full_marks, cases
 
 
 @pytest.mark.parametrize("exercise_id, variant, start_method",

@@ -10,7 +10,7 @@ import os
 import pytest
 
 from conftest import START_METHOD_EXERCISES
-from test_good_variants import assert_full_marks, cases
+from variants import assert_full_marks, cases
 
 START_METHODS = ("fork", "forkserver")
 EVERY_VARIANT = bool(os.environ.get("MPGRADE_TEST_EVERY_START_METHOD"))

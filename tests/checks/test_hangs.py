@@ -2,32 +2,16 @@
 and none of its processes survives the grading."""
 from __future__ import annotations
 
-import time
-
 import pytest
-import yaml
 
-from conftest import COURSE, DATA, ROOT, grade, make_submission
+from conftest import DATA, ROOT, grade, make_submission
+from hangs import (
+    HANGS,
+    TIME_LIMIT_S,
+    assert_hang_diagnosed,
+)
 
 HOSTILE = ROOT / "tests" / "hostile"
-
-TIME_LIMIT_S = 4
-
-
-@pytest.fixture
-def short_course(tmp_path):
-    settings = yaml.safe_load(COURSE.read_text(encoding="utf-8"))
-    settings["time_limit_s"] = TIME_LIMIT_S
-    path = tmp_path / "course.yaml"
-    path.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
-    return path
-
-
-HANGS = [
-    ("ex03_pool_map", "carres_paralleles_resultat", "carre (ex03_pool_map.py:"),
-    ("ex01_process", "lancer_worker_code_sortie", "lancer_worker (ex01_process.py:"),
-]
-
 
 @pytest.mark.parametrize("exercise_id, hanging_check, stuck_in", HANGS)
 def test_hang_is_an_error_with_a_diagnosis_and_leaves_nothing(tmp_path, short_course, exercise_id,
@@ -35,24 +19,6 @@ def test_hang_is_an_error_with_a_diagnosis_and_leaves_nothing(tmp_path, short_co
                                                              tracked_processes):
     assert_hang_diagnosed(tmp_path, short_course, exercise_id, hanging_check, stuck_in,
                           tracked_processes)
-
-
-def assert_hang_diagnosed(tmp_path, short_course, exercise_id, hanging_check, stuck_in,
-                          tracked_processes) -> dict:
-    """Grade the hanging file of ``exercise_id``: an error naming the time limit and where the
-    processes were (``stuck_in`` is in the diagnosis), within the time, nothing left."""
-    folder = make_submission(tmp_path / "hang", {exercise_id: DATA / "hang" / f"{exercise_id}.py"})
-    started = time.monotonic()
-    graded = grade(folder, exercise_id, course=short_course)
-    elapsed = time.monotonic() - started
-    check = graded.checks(exercise_id)[hanging_check]
-    assert check["status"] == "error", check
-    assert f"{TIME_LIMIT_S} s" in check["message"]
-    assert stuck_in in check["facts"]["processus"], check["facts"]
-    runs = 4  # at most this many harness runs of the exercise can hang, one after another
-    assert elapsed < runs * (TIME_LIMIT_S + 2) + 15
-    assert tracked_processes() == set()
-    return check
 
 
 def test_a_function_that_hung_once_is_not_waited_for_again(tmp_path, short_course, tracked_processes):

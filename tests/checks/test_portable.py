@@ -18,11 +18,9 @@ import sys
 import psutil
 import pytest
 
-import test_hangs as hangs
-import test_hostile as hostile
+import hangs
+import hostile_cases as hostile
 from conftest import ROOT
-from test_hangs import short_course  # noqa: F401 (fixture)
-from test_hostile import hostile_course  # noqa: F401 (fixture)
 
 PORTABLE = {"MPGRADE_PORTABLE": "1"}
 NOTE = "resource limits unavailable on this platform"  # process_tree.limits_note(), on stderr

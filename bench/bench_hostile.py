@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -24,6 +25,9 @@ import psutil
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from grader import config  # noqa: E402  (the repository's grader, whether installed or not)
+
 FLOOD = ROOT / "tests" / "hostile" / "deluge_sortie.py"
 SAMPLE_S = 0.02
 MB = 1024 * 1024
@@ -74,11 +78,14 @@ def flood_submission(folder: Path, megabytes: int) -> Path:
     return folder
 
 
-def course_file(path: Path, file_mb: int) -> Path:
-    settings = yaml.safe_load((ROOT / "grader" / "course.yaml").read_text(encoding="utf-8"))
+def course_with_file_limit(folder: Path, file_mb: int) -> Path:
+    """A copy of the shipped course whose runs may write files up to ``file_mb``."""
+    shutil.copytree(config.COURSE_FOLDER, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    course_file = folder / config.COURSE_FILE_NAME
+    settings = yaml.safe_load(course_file.read_text(encoding="utf-8"))
     settings.setdefault("limits", {})["file_mb"] = file_mb
-    path.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
-    return path
+    course_file.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
+    return folder
 
 
 def main() -> None:
@@ -91,7 +98,7 @@ def main() -> None:
         folder = flood_submission(work / "deluge", arguments.megabytes)
         command = [sys.executable, "-m", "grader", "check", str(folder), "--exercise", "ex02_main_guard",
                    "--json", str(work / "report.json"),
-                   "--course", str(course_file(work / "course.yaml", arguments.file_mb))]
+                   "--course", str(course_with_file_limit(work / "course", arguments.file_mb))]
         started = time.monotonic()
         process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         with Sampler(psutil.Process(process.pid)) as sampler:

@@ -1,10 +1,16 @@
-"""The texts the student reads, one catalogue per language (``grader/locales/<lang>.yaml``).
+"""The texts the student reads, one catalogue per language, gathered from three places:
 
-A catalogue holds exercise titles, check titles, and for each message key a ``message`` (what was
-observed) and a ``hint`` (what to try), with ``{placeholders}`` filled from the check's facts (a
-fact that is a list of details, ``grader.checking.verdicts.Detail``, is worded item by item from the
-catalogue's ``details``); then the ``words`` of the terminal and the ``page`` labels of the HTML
-report.
+- ``grader/locales/<lang>.yaml``, the engine's: the ``words`` of the terminal, the ``page`` labels of
+  the HTML report, the cohort's, and the messages the engine itself raises;
+- ``<course>/<lang>.yaml``, the course's shared texts: the titles of the common checks and the
+  messages several exercises raise;
+- ``<course>/<exercise>/<lang>.yaml``, each exercise's: its title, its check titles and the messages
+  only its checks raise.
+
+Each message key has a ``message`` (what was observed) and a ``hint`` (what to try), with
+``{placeholders}`` filled from the check's facts (a fact that is a list of details,
+``grader.checking.verdicts.Detail``, is worded item by item from the catalogue's ``details``). A key
+is defined in one place only: loading says which two files define it twice.
 """
 from __future__ import annotations
 
@@ -16,6 +22,7 @@ from pathlib import Path
 import yaml
 
 from grader.checking.verdicts import DETAIL
+from grader.config import COURSE_FOLDER, exercise_files_of
 
 LOCALES = Path(__file__).parent / "locales"
 DEFAULT_LANGUAGE = "fr"
@@ -27,7 +34,7 @@ class Catalogue:
     texts: dict
 
     def exercise_title(self, exercise_id: str) -> str:
-        return self.texts["exercises"].get(exercise_id, {}).get("title", exercise_id)
+        return self.texts["exercises"].get(exercise_id, {}).get("title") or exercise_id
 
     def check_title(self, exercise_id: str, check_id: str) -> str:
         checks = self.texts["exercises"].get(exercise_id, {}).get("checks", {})
@@ -77,11 +84,41 @@ class Catalogue:
         return _fill(entry, facts) if isinstance(entry, str) else key
 
 
-def load(language: str = DEFAULT_LANGUAGE) -> Catalogue:
+def load(language: str = DEFAULT_LANGUAGE, course_folder: Path = COURSE_FOLDER) -> Catalogue:
+    """The catalogue of ``language``: the engine's texts, the course's, each exercise's."""
     path = LOCALES / f"{language}.yaml"
     if not path.exists():
         raise ValueError(f"no catalogue for language {language!r} ({path})")
-    return Catalogue(language, yaml.safe_load(path.read_text(encoding="utf-8")))
+    texts = _read(path)
+    texts["exercises"] = {}
+    defined_in = dict.fromkeys(texts.setdefault("messages", {}), path)
+    course_texts = course_folder / f"{language}.yaml"
+    if course_texts.exists():
+        shared = _read(course_texts)
+        texts["common_checks"] = shared.get("common_checks", {})
+        _add_messages(texts["messages"], defined_in, shared, course_texts)
+    for exercise_file in exercise_files_of(course_folder):
+        own_texts = exercise_file.parent / f"{language}.yaml"
+        if own_texts.exists():
+            own = _read(own_texts)
+            texts["exercises"][exercise_file.parent.name] = {"title": own.get("title"),
+                                                             "checks": own.get("checks", {})}
+            _add_messages(texts["messages"], defined_in, own, own_texts)
+    return Catalogue(language, texts)
+
+
+def _read(path: Path) -> dict:
+    texts = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(texts, dict):
+        raise ValueError(f"{path}: a catalogue is a mapping of texts")
+    return texts
+
+
+def _add_messages(messages: dict, defined_in: dict[str, Path], texts: dict, path: Path) -> None:
+    for key, entry in (texts.get("messages") or {}).items():
+        if key in defined_in:
+            raise ValueError(f"message {key!r} defined twice: in {defined_in[key]} and {path}")
+        messages[key], defined_in[key] = entry, path
 
 
 class _Facts(dict):

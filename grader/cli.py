@@ -79,7 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--github-classroom", action="store_true",
                        help="set the step output GitHub Classroom's grading reporter reads")
     check.add_argument("--publish", action="store_true",
-                       help="show the details of checks whose visibility is after_* (course.yaml)")
+                       help="show the details of checks whose visibility is after_* (exercise.yaml)")
     check.add_argument("--parent-pid", type=int, help=argparse.SUPPRESS)  # a cohort's: end with it
     _common(check)
     grade_all = commands.add_parser("cohort", help="grade a folder of submissions (one per student)")
@@ -121,7 +121,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _common(command: argparse.ArgumentParser) -> None:
     command.add_argument("--lang", default=catalogue.DEFAULT_LANGUAGE, help="language of the report")
-    command.add_argument("--course", type=Path, help="course file (default: grader/course.yaml)")
+    command.add_argument("--course", type=Path,
+                         help="course folder, or its course.yaml (default: grader/course/)")
 
 
 def _shard(text: str) -> tuple[int, int]:
@@ -147,7 +148,7 @@ def _check(arguments: argparse.Namespace) -> int:
     exercises = [exercise for exercise in course.exercises if exercise in chosen] or list(course.exercises)
     seed = _seed(arguments)
     start_method = arguments.start_method or course.start_method
-    request = grading.Request(folder.resolve(), exercises, seed, start_method, arguments.course,
+    request = grading.Request(folder.resolve(), exercises, seed, start_method,
                               checks=tuple(arguments.check))
     results = grading.run_checks(request, course)
     built = visibility.annotate(model.build(results, course, exercises, texts,
@@ -184,7 +185,7 @@ def _cohort(arguments: argparse.Namespace) -> int:
         exercises=tuple(arguments.exercise), seed=_seed(arguments),
         start_method=arguments.start_method or course.start_method, language=texts.language,
         jobs=arguments.jobs, force=arguments.force, shard=arguments.shard,
-        gradescope="gradescope" in arguments.format, course_file=arguments.course,
+        gradescope="gradescope" in arguments.format,
         retry_pending=arguments.retry_pending)
     platforms.check(arguments)
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` ends the run as Ctrl-C does: cleanly
@@ -221,8 +222,9 @@ def _export(arguments: argparse.Namespace) -> int:
 
 
 def _settings(arguments: argparse.Namespace) -> tuple[Course, Catalogue]:
-    """The course file and the catalogue the command was asked for."""
-    return config.load(arguments.course or config.COURSE_FILE), catalogue.load(arguments.lang)
+    """The course and the catalogue the command was asked for (the course's texts in it)."""
+    course = config.load(arguments.course or config.COURSE_FOLDER)
+    return course, catalogue.load(arguments.lang, course.folder)
 
 
 def _usage_problem(folder: Path, exercises: list[str], course: Course,

@@ -1,7 +1,9 @@
-"""The course's settings (``grader/course.yaml``): exercises, their checks, points, limits, bounds.
+"""The course's settings: a course folder (``grader/course/``) holds ``course.yaml`` (start method,
+limits, intake) and one folder per exercise, whose ``exercise.yaml`` says its functions, bounds,
+checks, points and categories (its check module and texts beside it).
 
-Read once and validated: a mistake in the file is a ``ConfigError`` that names the place, never a
-``KeyError`` in the middle of grading.
+Read once and validated: a mistake in a file is a ``ConfigError`` that names the file and the place,
+never a ``KeyError`` in the middle of grading.
 """
 from __future__ import annotations
 
@@ -16,7 +18,10 @@ from grader.cohort.intake import IntakeLimits
 if TYPE_CHECKING:  # grader.cohort.similarity reads ConfigError from here: at run time, imported where used
     from grader.cohort.similarity import Settings as SimilaritySettings
 
-COURSE_FILE = Path(__file__).parent / "course.yaml"
+COURSE_FOLDER = Path(__file__).parent / "course"
+COURSE_FILE_NAME = "course.yaml"  # in a course folder, beside its exercise folders
+EXERCISE_FILE_NAME = "exercise.yaml"  # in an exercise folder: what makes a folder an exercise
+COURSE_FILE = COURSE_FOLDER / COURSE_FILE_NAME
 CATEGORIES = ("result", "guard", "parallelism", "shutdown", "api")
 # Limits of every harness run when the course file does not say (see course.yaml for each one's use).
 DEFAULT_LIMITS = {"cpu_s": 30, "memory_mb": 2048, "memory_total_mb": 4096, "processes": 100,
@@ -24,6 +29,10 @@ DEFAULT_LIMITS = {"cpu_s": 30, "memory_mb": 2048, "memory_total_mb": 4096, "proc
 INTEGER_LIMITS = ("memory_mb", "memory_total_mb", "processes", "output_kb", "file_mb")
 MINIMUM_PROCESSES = 4  # the harness, a resource tracker and a worker or two: below, nothing runs
 START_METHODS = ("spawn", "fork", "forkserver")
+# What an exercise's ``marks`` may draw on the page's timeline (the page has a legend for each), and
+# on which lane: the process that ran the call, or the caller's.
+MARK_KINDS = ("sentinel_sent", "sentinel_received", "none_sent", "none_received")
+MARK_LANES = ("self", "caller")
 # Bounds on reading a cohort's submissions (intake: in course.yaml); the defaults are IntakeLimits'.
 INTAKE_LIMITS = {"max_member_mb": float, "max_total_mb": float, "max_members": int}
 
@@ -73,6 +82,9 @@ class Exercise:
     # The module constants the checks rely on (DUREE: a task's sleep), with the course's values:
     # bounds are computed from these, never from the student's copy, which a check compares.
     constants: dict = field(default_factory=dict)
+    # Marks the page's timeline puts at the end of each call of these functions, as (lane, kind):
+    # the probe sees a call start and end, not the sentinel the function sends or reads right then.
+    marks: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
     @property
     def max_score(self) -> float:
@@ -83,6 +95,7 @@ class Exercise:
 class Course:
     start_method: str
     exercises: dict[str, Exercise]
+    folder: Path = COURSE_FOLDER  # the exercise folders: check modules and texts
     intake: IntakeLimits = field(default_factory=IntakeLimits)  # reading a cohort's submissions
     remeasure: Remeasure = field(default_factory=Remeasure)
     similarity: SimilaritySettings | None = None  # similar submissions (None: the defaults)
@@ -103,30 +116,47 @@ class Course:
         return found[0] if len(found) == 1 else None
 
 
-def load(path: Path = COURSE_FILE) -> Course:
-    """Read and validate the course file."""
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read the course file ({error.strerror})") from error
-    except yaml.YAMLError as error:
-        raise ConfigError(f"{path}: not valid YAML: {error}") from error
-    place = str(path)
+def load(path: Path = COURSE_FOLDER) -> Course:
+    """Read and validate a course: ``path`` is its folder, or the ``course.yaml`` in it."""
+    path = Path(path)
+    folder, course_file = (path, path / COURSE_FILE_NAME) if path.is_dir() else (path.parent, path)
+    raw = _read(course_file)
+    place = str(course_file)
     _expect(isinstance(raw, dict), place, "must be a mapping")
+    _expect("exercises" not in raw, f"{place}: exercises",
+            f"are folders: one per exercise beside {COURSE_FILE_NAME}, each with its "
+            f"{EXERCISE_FILE_NAME}, check module and texts")
     start_method = raw.get("start_method", "spawn")
     _expect(start_method in START_METHODS, f"{place}: start_method",
             f"must be one of {', '.join(START_METHODS)}, not {start_method!r}")
     default_limit = _positive(raw.get("time_limit_s", 20), f"{place}: time_limit_s")
     default_limits = _limits(raw.get("limits"), DEFAULT_LIMITS, f"{place}: limits")
-    exercises = raw.get("exercises")
-    _expect(isinstance(exercises, dict) and exercises, f"{place}: exercises", "must list exercises")
+    exercise_files = exercise_files_of(folder)
+    _expect(exercise_files, str(folder),
+            f"must hold the exercises: a folder for each, with its {EXERCISE_FILE_NAME}")
     return Course(start_method=start_method,
-                  exercises={exercise_id: _exercise(exercise_id, spec, default_limit, default_limits,
-                                                    place)
-                             for exercise_id, spec in exercises.items()},
+                  exercises={exercise_file.parent.name: _exercise(
+                      exercise_file.parent.name, _read(exercise_file), default_limit,
+                      default_limits, f"{exercise_file}: {exercise_file.parent.name}")
+                      for exercise_file in exercise_files},
+                  folder=folder,
                   intake=_intake(raw.get("intake"), f"{place}: intake"),
                   remeasure=_remeasure(raw.get("remeasure"), f"{place}: remeasure"),
                   similarity=_similarity(raw.get("similarity"), f"{place}: similarity"))
+
+
+def exercise_files_of(folder: Path) -> list[Path]:
+    """The ``exercise.yaml`` of each exercise folder of a course, in the order of their names."""
+    return sorted(folder.glob(f"*/{EXERCISE_FILE_NAME}"))
+
+
+def _read(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read the course file ({error.strerror})") from error
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{path}: not valid YAML: {error}") from error
 
 
 def _remeasure(raw: Any, place: str) -> Remeasure:
@@ -187,7 +217,6 @@ def _limits(raw: Any, defaults: dict, place: str) -> dict:
 
 def _exercise(exercise_id: str, raw: Any, default_limit: float, default_limits: dict,
               place: str) -> Exercise:
-    place = f"{place}: exercises.{exercise_id}"
     _expect(isinstance(raw, dict), place, "must be a mapping")
     functions = raw.get("functions", {})
     _expect(isinstance(functions, dict) and all(isinstance(params, list) for params in
@@ -200,6 +229,13 @@ def _exercise(exercise_id: str, raw: Any, default_limit: float, default_limits: 
     constants = raw.get("constants", {})
     _expect(isinstance(constants, dict), f"{place}.constants",
             "must map each constant of the module to the course's value")
+    marks = raw.get("marks", {})
+    _expect(isinstance(marks, dict) and all(
+        name in functions and isinstance(pairs, list) and all(
+            isinstance(pair, list) and len(pair) == 2 and pair[0] in MARK_LANES
+            and pair[1] in MARK_KINDS for pair in pairs) for name, pairs in marks.items()),
+        f"{place}.marks", f"must map functions of the exercise to [lane, kind] pairs (lanes: "
+        f"{', '.join(MARK_LANES)}; kinds: {', '.join(MARK_KINDS)})")
     cpu_bound = raw.get("cpu_bound", [])
     _expect(isinstance(cpu_bound, list) and all(name in functions for name in cpu_bound),
             f"{place}.cpu_bound", "must list functions of the exercise")
@@ -212,6 +248,8 @@ def _exercise(exercise_id: str, raw: Any, default_limit: float, default_limits: 
                                            f"{place}.time_limit_s"),
                     limits=Limits(**_limits(raw.get("limits"), default_limits, f"{place}.limits")),
                     cpu_bound=tuple(cpu_bound), constants=constants,
+                    marks={name: tuple((lane, kind) for lane, kind in pairs)
+                           for name, pairs in marks.items()},
                     timing=_flag(raw.get("timing", False), f"{place}.timing"))
 
 

@@ -17,6 +17,7 @@ import psutil
 import pytest
 import yaml
 
+import courses
 from language import french_in_english
 
 ROOT = Path(__file__).parent.parent
@@ -24,7 +25,6 @@ SOLUTIONS = ROOT / "solutions"
 STUBS = ROOT / "exercises"
 BAD = Path(__file__).parent / "bad"
 DATA = Path(__file__).parent / "data"
-COURSE = ROOT / "grader" / "course.yaml"
 REPORT_SCHEMA = json.loads((ROOT / "docs" / "report.schema.json").read_text(encoding="utf-8"))
 HOGS = 2
 # The exercises whose objects cross to the children differently with the start method (Process,
@@ -152,7 +152,7 @@ def assert_graded_variant(graded: Graded, exercise_id: str, spec: dict) -> None:
 
 @pytest.fixture(scope="session")
 def course_settings() -> dict:
-    return yaml.safe_load(COURSE.read_text(encoding="utf-8"))
+    return courses.shipped_settings()
 
 
 def assert_full_marks_but_pending(graded: Graded, exercise_id: str) -> None:
@@ -169,7 +169,7 @@ def assert_full_marks_but_pending(graded: Graded, exercise_id: str) -> None:
 def course_maximum(*exercises: str) -> float:
     """The course's full maximum of ``exercises`` (all of them when none is named): every grade is
     out of it, whatever this machine could measure."""
-    settings = yaml.safe_load(COURSE.read_text(encoding="utf-8"))["exercises"]
+    settings = courses.shipped_settings()["exercises"]
     return sum(check["points"] for exercise_id, spec in settings.items()
                if not exercises or exercise_id in exercises for check in spec["checks"].values())
 

@@ -5,20 +5,17 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import yaml
-
-from conftest import COURSE, DATA, grade, make_submission
+import courses
+from conftest import DATA, grade, make_submission
 
 TIME_LIMIT_S = 4
 
 
 def write_short_course(folder: Path) -> Path:
-    """The course file with the short time limit (the ``short_course`` fixture of conftest.py)."""
-    settings = yaml.safe_load(COURSE.read_text(encoding="utf-8"))
+    """The course with the short time limit (the ``short_course`` fixture of conftest.py)."""
+    settings = courses.shipped_settings()
     settings["time_limit_s"] = TIME_LIMIT_S
-    path = folder / "course.yaml"
-    path.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
-    return path
+    return courses.write_course(folder, settings)
 
 
 HANGS = [

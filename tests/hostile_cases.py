@@ -9,8 +9,8 @@ from pathlib import Path
 
 import yaml
 
+import courses
 from conftest import (
-    COURSE,
     SOLUTIONS,
     TOKEN_VARIABLE,
     Graded,
@@ -28,16 +28,14 @@ FAKE_MARKER = "FAUX-RAPPORT-PARFAIT"  # what tests/hostile/ecrase_rapports.py wr
 
 
 def write_course(folder: Path) -> Path:
-    """The course file with the short time limit, tight limits and bounds of expectations.yaml
+    """The course with the short time limit, tight limits and bounds of expectations.yaml
     (the ``hostile_course`` fixture of conftest.py)."""
-    settings = yaml.safe_load(COURSE.read_text(encoding="utf-8"))
+    settings = courses.shipped_settings()
     settings["time_limit_s"] = SPEC["course"]["time_limit_s"]
     settings["limits"] = SPEC["course"]["limits"]
     for exercise_id, bounds in SPEC["course"]["bounds"].items():
         settings["exercises"][exercise_id]["bounds"].update(bounds)
-    path = folder / "course.yaml"
-    path.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
-    return path
+    return courses.write_course(folder, settings)
 
 
 class Heartbeat:

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
+import courses
 import sample_cohort
 from conftest import (
-    COURSE,
     MACHINE_BOUND,
     ROOT,
     SOLUTIONS,
@@ -258,9 +258,9 @@ def test_a_check_that_cannot_be_measured_leaves_the_grade_to_review_until_retry_
     on this (idle) machine measures it again and the row becomes ``ok`` with the full grade."""
     submissions = tmp_path / "submissions"
     make_submission(submissions / "alice", {"ex09_cpu_bound": SOLUTIONS / "ex09_cpu_bound.py"})
-    course = tmp_path / "course.yaml"  # one measure each time: the test is about the cohort
-    course.write_text(COURSE.read_text(encoding="utf-8").replace(
-        "  attempts: 2 ", "  attempts: 0 "), encoding="utf-8")
+    settings = courses.shipped_settings()  # one measure each time: the test is about the cohort
+    settings["remeasure"]["attempts"] = 0
+    course = courses.write_course(tmp_path, settings)
     out = tmp_path / "out"
     command = [sys.executable, "-m", "grader", "cohort", str(submissions), "--out", str(out),
                "--exercise", "ex09_cpu_bound", f"--course={course}"]

@@ -1,11 +1,12 @@
-"""The course file is validated with errors that name the place."""
+"""A course (its course.yaml and each exercise folder's exercise.yaml) is validated with errors that
+name the file and the place."""
 from __future__ import annotations
 
 import ast
 
 import pytest
 
-from conftest import DATA, ROOT
+from conftest import DATA
 from grader import config
 from grader.cohort.intake import IntakeLimits
 from grader.config import ConfigError
@@ -19,24 +20,26 @@ def test_the_shipped_course_file_loads():
 
 
 @pytest.mark.parametrize("name, place", [
-    ("points_negatifs.yaml", "exercises.ex03_pool_map.checks.carre_resultat.points"),
-    ("categorie_inconnue.yaml", "exercises.ex03_pool_map.checks.carre_resultat.category"),
-    ("pas_du_yaml.yaml", "not valid YAML"),
-    ("methode_inconnue.yaml", "start_method"),
-    ("limite_inconnue.yaml", "limits.threads is not a known limit"),
-    ("limite_negative.yaml", "exercises.ex03_pool_map.limits.memory_mb must be a positive whole number"),
-    ("limite_processus.yaml", "limits.processes must be at least"),
-    ("intake_inconnue.yaml", "intake.max_files is not a known intake limit"),
-    ("intake_negative.yaml", "intake.max_total_mb must be a positive number"),
-    ("intake_membres.yaml", "intake.max_members must be a positive whole number"),
+    ("points_negatifs", "ex03_pool_map/exercise.yaml: ex03_pool_map.checks.carre_resultat.points"),
+    ("categorie_inconnue", "ex03_pool_map/exercise.yaml: ex03_pool_map.checks.carre_resultat.category"),
+    ("pas_du_yaml", "course.yaml: not valid YAML"),
+    ("methode_inconnue", "course.yaml: start_method"),
+    ("limite_inconnue", "course.yaml: limits.threads is not a known limit"),
+    ("limite_negative", "exercise.yaml: ex03_pool_map.limits.memory_mb must be a positive whole number"),
+    ("limite_processus", "course.yaml: limits.processes must be at least"),
+    ("intake_inconnue", "course.yaml: intake.max_files is not a known intake limit"),
+    ("intake_negative", "course.yaml: intake.max_total_mb must be a positive number"),
+    ("intake_membres", "course.yaml: intake.max_members must be a positive whole number"),
+    ("ancien_format", "course.yaml: exercises are folders: one per exercise"),
+    ("sans_exercice", "sans_exercice must hold the exercises: a folder for each"),
 ])
-def test_a_bad_course_file_is_an_error_naming_the_place(name, place):
+def test_a_bad_course_is_an_error_naming_the_file_and_the_place(name, place):
     with pytest.raises(ConfigError, match=place.replace(".", r"\.")):
         config.load(DATA / "course" / name)
 
 
 def test_limits_have_defaults_course_values_and_exercise_overrides():
-    course = config.load(DATA / "course" / "limites.yaml")
+    course = config.load(DATA / "course" / "limites")
     ex03, ex02 = course.exercise("ex03_pool_map").limits, course.exercise("ex02_main_guard").limits
     assert (ex02.memory_mb, ex02.processes, ex02.cpu_s) == (1024, 30, config.DEFAULT_LIMITS["cpu_s"])
     assert (ex03.memory_mb, ex03.processes, ex03.cpu_s) == (1024, 12, 2.5)
@@ -45,8 +48,8 @@ def test_limits_have_defaults_course_values_and_exercise_overrides():
 
 def test_intake_limits_have_defaults_and_course_values():
     assert config.load().intake == IntakeLimits(max_member_mb=5, max_total_mb=20, max_members=200)
-    assert config.load(DATA / "course" / "limites.yaml").intake == IntakeLimits()
-    assert config.load(DATA / "course" / "intake.yaml").intake == IntakeLimits(
+    assert config.load(DATA / "course" / "limites" / "course.yaml").intake == IntakeLimits()
+    assert config.load(DATA / "course" / "intake").intake == IntakeLimits(
         max_member_mb=0.5, max_total_mb=IntakeLimits().max_total_mb, max_members=50)
 
 
@@ -63,9 +66,8 @@ def _check_functions(module_path):
 
 def test_every_configured_check_is_implemented_and_every_check_configured():
     course = config.load()
-    checks_dir = ROOT / "grader" / "checks"
-    guard_checks = _check_functions(checks_dir / "test_guard.py")
+    common_checks = _check_functions(course.folder / "common_checks.py")
     for exercise in course.exercises.values():
-        implemented = _check_functions(checks_dir / f"test_{exercise.id}.py") | guard_checks
+        implemented = _check_functions(course.folder / exercise.id / "checks.py") | common_checks
         assert set(exercise.checks) <= implemented, exercise.id
-        assert implemented - guard_checks <= set(exercise.checks), exercise.id
+        assert implemented - common_checks <= set(exercise.checks), exercise.id

@@ -129,9 +129,9 @@ def test_the_bundle_has_executable_scripts_and_the_source_to_install(bundle):
         script = bundle / name
         assert os.access(script, os.X_OK) and script.read_text().startswith("#!")
         subprocess.run(["bash", "-n", str(script)], check=True)  # the shell can read it
-    for name in ("pyproject.toml", "README.md", "grader/__init__.py", "grader/course.yaml",
+    for name in ("pyproject.toml", "README.md", "grader/__init__.py", "grader/course/course.yaml",
                  "grader/locales/fr.yaml", "grader/locales/en.yaml", "grader/run/probe/sitecustomize.py",
-                 "grader/checks/pytest.ini", "grader/report/templates/page.html.j2",
+                 "grader/checking/pytest.ini", "grader/report/templates/page.html.j2",
                  "grader/cohort/gradescope.py"):
         assert (bundle / name).is_file(), name
     assert not list(bundle.rglob("__pycache__")) and not list(bundle.rglob("*.pyc"))
@@ -163,9 +163,12 @@ def test_the_copied_source_builds_into_a_package_with_its_data(bundle, tmp_path)
     with tarfile.open(tmp_path / built.stdout.split()[-1]) as archive:
         names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
     assert "PKG-INFO" in names
-    for name in ("grader/__init__.py", "grader/cohort/gradescope.py", "grader/course.yaml",
-                 "grader/locales/fr.yaml", "grader/run/probe/sitecustomize.py", "grader/checks/pytest.ini",
-                 "grader/checks/test_ex06_queue.py", "grader/report/templates/cohort.html.j2"):
+    for name in ("grader/__init__.py", "grader/cohort/gradescope.py", "grader/course/course.yaml",
+                 "grader/course/fr.yaml", "grader/course/common_checks.py",
+                 "grader/course/ex06_queue/exercise.yaml", "grader/course/ex06_queue/checks.py",
+                 "grader/course/ex06_queue/en.yaml", "grader/locales/fr.yaml",
+                 "grader/run/probe/sitecustomize.py", "grader/checking/pytest.ini",
+                 "grader/report/templates/cohort.html.j2"):
         assert name in names, name
 
 

@@ -202,6 +202,25 @@ def test_a_deadlock_shows_where_each_process_was_stuck(bad_page):
     assert all(str(pid) in listed for pid in stuck_pids)
 
 
+def test_the_marks_an_exercise_asks_for_are_drawn_where_its_functions_end(solutions_page):
+    """ex06's exercise.yaml marks the end of producteur (sentinel sent) and consommateur (sentinel
+    received): the pipeline's picture has them on those processes' lanes, and without the run's
+    ``marks`` (the exercise's setting) nothing is drawn."""
+    exercise = next(e for e in solutions_page.report["exercises"] if e["id"] == "ex06_queue")
+    check = solutions_page.report_check("ex06_queue", "pipeline_resultat")
+    run = next(run for run in exercise["runs"] if run["run"] == check["runs"][0])
+    assert run["marks"] == {"producteur": [["self", "sentinel_sent"]],
+                            "consommateur": [["self", "sentinel_received"]]}
+    picture = drawing.timeline(run, exercise["checks"])
+    drawn = {(lane.role, mark.kind) for lane in picture.lanes for mark in lane.marks}
+    assert drawn == {("producteur", "sentinel_sent"), ("consommateur", "sentinel_received")}
+    unmarked = drawing.timeline(dict(run, marks={}), exercise["checks"])
+    assert not [mark for lane in unmarked.lanes for mark in lane.marks]
+    figure = _figure_of(solutions_page, "ex06_queue", "pipeline_resultat")
+    assert [node for node in figure.find_all("path") if {"mark", "sent"} <= node.classes()]
+    assert [node for node in figure.find_all("circle") if {"mark", "received"} <= node.classes()]
+
+
 def test_a_stored_deadlock_report_breaks_the_axis_after_the_activity(deadlock_page):
     run = deadlock_page.report["exercises"][0]["runs"][0]
     picture = drawing.timeline(run, deadlock_page.report["exercises"][0]["checks"])

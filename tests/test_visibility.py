@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
-import yaml
 
-from conftest import COURSE, DATA
+import courses
+from conftest import DATA
 from grader import catalogue, config
 from grader.checking import visibility
 from grader.cohort import gradescope
@@ -20,13 +20,11 @@ SECRET = "entrée secrète 4242"
 
 def _course(tmp_path, **settings):
     """The shipped course with ex06 hidden after the due date and one ex08 check hidden."""
-    raw = yaml.safe_load(COURSE.read_text(encoding="utf-8"))
+    raw = courses.shipped_settings()
     raw["exercises"]["ex06_queue"]["visibility"] = settings.get("ex06", "after_due_date")
     raw["exercises"]["ex08_shared_memory"]["checks"]["incrementer_sans_perte"]["visibility"] = (
         settings.get("ex08", "hidden"))
-    path = tmp_path / "course.yaml"
-    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    return config.load(path)
+    return config.load(courses.write_course(tmp_path, raw))
 
 
 def _report(course) -> dict:

@@ -1,5 +1,8 @@
 """Fixtures of the checks: the course, the submission, one exercise under test, its random inputs.
 
+A pytest plugin (``-p grader.checking.fixtures``, see ``grading``): a course folder holds only its
+settings, checks and texts.
+
 Every fixture here runs in the grader's pytest process, which never imports student code: the
 exercise is exercised through harness subprocesses (``grader.checking.submission``).
 """
@@ -38,14 +41,16 @@ def _exercises_under_test(pytestconfig: pytest.Config) -> Iterator[dict[str, Exe
     yield exercises
     path = pytestconfig.getoption("--observations")
     if path:
-        timelines = {exercise_id: [observe.timeline(run) for run in under_test.runs]
+        timelines = {exercise_id: [observe.timeline(run, under_test.exercise.marks)
+                                   for run in under_test.runs]
                      for exercise_id, under_test in exercises.items()}
         Path(path).write_text(json.dumps(timelines), encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
 def exercise_id(request: pytest.FixtureRequest) -> str:
-    return request.module.EXERCISE
+    """The exercise a check module grades: the folder it is in (``ex03_pool_map/checks.py``)."""
+    return request.path.parent.name
 
 
 @pytest.fixture(scope="module")

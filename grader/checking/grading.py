@@ -19,7 +19,7 @@ from pathlib import Path
 from grader.config import Course, Exercise
 from grader.run.process_tree import Leftovers, limits_note
 
-CHECKS_DIR = Path(__file__).parent.parent / "checks"  # grader/checks
+PYTEST_SETTINGS = Path(__file__).parent / "pytest.ini"
 PROJECT_ROOT = Path(__file__).parent.parent.parent  # above grader/
 SLACK_PER_EXERCISE_S = 60  # beyond the harnesses' own limits, for pytest itself
 PYTEST_INTERRUPTED = 2  # pytest's exit status after SIGINT
@@ -35,7 +35,6 @@ class Request:
     exercises: list[str]
     seed: int
     start_method: str
-    course_file: Path | None = None
     checks: tuple[str, ...] = ()  # "exercise:check" to grade alone (re-measuring pending checks)
 
 
@@ -99,21 +98,21 @@ def _pytest(request: Request, course: Course, exercises: list[str]) -> _Attempt:
     with tempfile.TemporaryDirectory(prefix="mpgrade-pytest-") as work:
         report_path = Path(work) / "pytest.json"
         timelines_path = Path(work) / "timelines.json"
-        command = [sys.executable, "-m", "pytest", str(CHECKS_DIR), "-c", str(CHECKS_DIR / "pytest.ini"),
-                   "--rootdir", str(CHECKS_DIR), "-p", "grader.checking.pytest_plugin", "-q", "--no-header",
+        command = [sys.executable, "-m", "pytest", str(course.folder), "-c", str(PYTEST_SETTINGS),
+                   "--rootdir", str(course.folder), "-p", "grader.checking.pytest_plugin",
+                   "-p", "grader.checking.fixtures", "-q", "--no-header",
                    "-p", "no:randomly", "--json-report", f"--json-report-file={report_path}",
                    "--json-report-omit", "collectors", "log", "streams", "keywords",
                    f"--submission={request.submission}", f"--seed={request.seed}",
                    f"--start-method={request.start_method}", f"--observations={timelines_path}"]
         command += [f"--grade-exercise={exercise}" for exercise in exercises]
         command += [f"--grade-check={check}" for check in request.checks]
-        if request.course_file:
-            command.append(f"--course={request.course_file}")
+        command.append(f"--course={course.folder}")
         environment = grader_environment()
         limit = time_limit_s(course, exercises)
         leftovers = Leftovers()  # the student's processes come back here if pytest is killed
         try:
-            finished = subprocess.run(command, cwd=CHECKS_DIR, env=environment, capture_output=True,
+            finished = subprocess.run(command, cwd=course.folder, env=environment, capture_output=True,
                                       text=True, errors="replace", timeout=limit)
         except subprocess.TimeoutExpired as error:
             raise GradingError(f"pytest did not finish within {limit:.0f} s") from error

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from grader.run.harness import Run, Step
@@ -144,9 +145,10 @@ def pool_operations(run: Run, step: Step) -> list[dict]:
 # -- the timeline of a run, for the report ---------------------------------------------------
 
 
-def timeline(run: Run) -> dict:
+def timeline(run: Run, marks: Mapping[str, Sequence[tuple[str, str]]] | None = None) -> dict:
     """What happened in a run, in seconds from its first step: each step (call), each task with
-    its process, each process with its life. Plain data for the report and its pictures."""
+    its process, each process with its life, and the marks the exercise draws at the end of some
+    tasks (``Exercise.marks``). Plain data for the report and its pictures."""
     origin = min((step.t0 for step in run.steps if step.t0 is not None), default=0.0)
 
     def at(moment: float | None) -> float | None:
@@ -167,6 +169,7 @@ def timeline(run: Run) -> dict:
                        "ended": at(lives.get(pid, (None, None))[1]),
                        "by": "student" if is_student(event) else "library"}
                       for pid, event in started.items()],
+        "marks": {function: [list(pair) for pair in pairs] for function, pairs in (marks or {}).items()},
     }
 
 

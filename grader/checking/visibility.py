@@ -1,7 +1,8 @@
 """Feedback visibility: a check's details (message, hint, inputs, timeline) kept from students until
 the teacher publishes them, as Gradescope's ``visibility`` does.
 
-Set in ``course.yaml``, on an exercise (all its checks) or on one check, as Gradescope names them:
+Set in an exercise's ``exercise.yaml``, on the exercise (all its checks) or on one check, as
+Gradescope names them:
 
 - ``visible`` (default): the student reads everything;
 - ``after_due_date``, ``after_published``: the student sees the check's title, status and points,

@@ -67,7 +67,6 @@ class Options:
     force: bool = False
     shard: tuple[int, int] = (1, 1)  # the K-th of M slices
     gradescope: bool = False
-    course_file: Path | None = None
     retry_pending: bool = False  # grade nobody anew: only measure the pending checks again
 
 
@@ -160,15 +159,15 @@ def in_shard(student_id: str, shard: tuple[int, int]) -> bool:
     return int(hashlib.sha256(student_id.encode("utf-8")).hexdigest(), 16) % count == index - 1
 
 
-def fingerprint(course_file: Path | None = None) -> str:
-    """The grader's version and a hash of its own files: a changed check regrades everyone."""
+def fingerprint(course_folder: Path) -> str:
+    """The grader's version and a hash of its own files and the course's (its settings, checks and
+    texts): a changed check regrades everyone."""
     digest = hashlib.sha256(grader.__version__.encode())
-    files = sorted(path for pattern in FINGERPRINTED for path in GRADER_DIR.rglob(pattern)
-                   if "__pycache__" not in path.parts)
-    for path in files + ([course_file] if course_file else []):
-        digest.update(str(path.relative_to(GRADER_DIR) if path.is_relative_to(GRADER_DIR)
-                          else path.name).encode())
-        digest.update(path.read_bytes())
+    for root in (GRADER_DIR, course_folder):
+        for path in sorted(path for pattern in FINGERPRINTED for path in root.rglob(pattern)
+                           if "__pycache__" not in path.parts):
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
     return f"{grader.__version__}+{digest.hexdigest()[:16]}"
 
 
@@ -184,7 +183,7 @@ class _Cohort:
         self.exercises = list(options.exercises or course.exercises)
         self.cores = Cores()
         self.stopping = threading.Event()
-        self.fingerprint = fingerprint(options.course_file)
+        self.fingerprint = fingerprint(self.course.folder)
 
     def student(self, submission: Submission) -> dict | None:
         folder = self.options.out / "students" / submission.id
@@ -280,8 +279,7 @@ class _Cohort:
                    "--parent-pid", str(os.getpid()), "--publish"]  # the teacher's copy: whole
         command += [f"--exercise={exercise}" for exercise in exercises]
         command += [f"--check={check}" for check in checks]
-        if self.options.course_file:
-            command.append(f"--course={self.options.course_file}")
+        command.append(f"--course={self.course.folder}")
         limit = time_limit_s(self.course, exercises or list({check.partition(":")[0]
                                                              for check in checks})) \
             + SLACK_PER_EXERCISE_S

@@ -3,7 +3,7 @@
 A run's timeline (``observe.timeline``, as stored in the report): one lane per process — the caller
 first, then each child in order of start — one bar per task from its start to its end, the calls on
 top, and the marks its checks add: the time bound they judged against, when a sentinel was sent or
-received, where each process was stuck. And ex09's bar chart of the three timings. Only the
+received, where each process was stuck. And the bar chart of a speed-up check's three timings. Only the
 report's data is read; every text is a key the template translates, so this module speaks no
 language.
 """
@@ -26,15 +26,6 @@ MAX_ROWS = 4  # overlapping tasks of one process (threads) stack up to this many
 FUNCTION_COLOURS = 6  # css classes f0 … f5 in page.css
 # Bounds of a timing check, drawn as a line after the start of the call it judged.
 BOUND_FACTS = {"borne": "bound"}
-# The probe sees the Queue and Pipe functions of ex06/ex07 start and end, not the sentinel itself:
-# a producer returns right after putting its sentinel, a consumer right after reading it, and
-# repondeur right after receiving None (which the caller had just sent). Their ends are therefore
-# where those marks go, approximately; the page says so.
-SENTINEL_MARKS = {
-    "producteur": (("self", "sentinel_sent"),),
-    "consommateur": (("self", "sentinel_received"),),
-    "repondeur": (("caller", "none_sent"), ("self", "none_received")),
-}
 STUCK_ENTRY = re.compile(r"^pid (?P<pid>\d+)(?P<main>\*)?(?: \[(?P<target>[^\]]+)\])?: (?P<place>.*)$")
 
 
@@ -363,9 +354,13 @@ def _place_lane(lane: Lane, run: dict, top: float, scale: _Scale, functions: dic
 
 
 def _add_sentinel_marks(lanes: list[Lane], run: dict, scale: _Scale) -> None:
+    """The marks the exercise asks for at the end of some tasks (the run's ``marks``: its
+    ``exercise.yaml``): a producer returns right after putting its sentinel, a consumer right after
+    reading it, so their ends are where those marks go, approximately; the page says so."""
     by_pid = {lane.pid: lane for lane in lanes}
+    marks = run.get("marks") or {}
     for task in _tasks(run):
-        for where, kind in SENTINEL_MARKS.get(task["function"], ()):
+        for where, kind in marks.get(task["function"], ()):
             lane = lanes[0] if where == "caller" else by_pid.get(task["pid"])
             if lane is not None:
                 lane.marks.append(Mark(scale.x(task["t1"]), lane.middle, kind))
@@ -414,7 +409,7 @@ def _anchor(x: float) -> str:
     return "end" if x > PLOT_RIGHT - 90 else "start"
 
 
-# -- ex09: the three timings -----------------------------------------------------------------------
+# -- a speed-up check's three timings (facts sequentiel_s, threads_s, processus_s) -------------------
 
 CHART_ROWS = (("sequential", "sequentiel_s"), ("threads", "threads_s"), ("processes", "processus_s"))
 CHART_LEFT, CHART_RIGHT, CHART_ROW = 110, WIDTH - 90, 24

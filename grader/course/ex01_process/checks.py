@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 from typing import cast
 
 import pytest
@@ -13,7 +14,7 @@ from grader.checking.submission import ExerciseUnderTest, call
 from grader.checking.verdicts import CheckFailed
 from grader.config import Exercise
 
-EXERCISE = "ex01_process"
+EXERCISE = Path(__file__).parent.name  # the exercise is its folder
 FILE = f"{EXERCISE}.py"
 WORKER = "worker_function"
 SEPARATOR = "-" * 20

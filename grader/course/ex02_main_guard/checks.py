@@ -1,11 +1,12 @@
 """Exercise 2 — the ``__main__`` guard: ``main()`` maps ``double`` over a Pool, import stays silent.
 
-The guard checks themselves (import and script) are in ``test_guard.py``, as for every exercise;
+The guard checks themselves (import and script) are in ``common_checks.py``, as for every exercise;
 they weigh most here.
 """
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 
@@ -15,7 +16,7 @@ from grader.checking.scenario import Scenario, expect_equal
 from grader.checking.submission import ExerciseUnderTest, call
 from grader.checking.verdicts import CheckFailed
 
-EXERCISE = "ex02_main_guard"
+EXERCISE = Path(__file__).parent.name  # the exercise is its folder
 FILE = f"{EXERCISE}.py"
 TASK = "double"
 EXPECTED = [0, 2, 4, 6, 8]

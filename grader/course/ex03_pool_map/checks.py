@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 
@@ -16,7 +17,7 @@ from grader.checking.scenario import Scenario, count_to_ask, expect_equal
 from grader.checking.submission import ExerciseUnderTest, call
 from grader.config import Exercise
 
-EXERCISE = "ex03_pool_map"
+EXERCISE = Path(__file__).parent.name  # the exercise is its folder
 FILE = f"{EXERCISE}.py"
 TASK = "carre"
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 
@@ -18,7 +19,7 @@ from grader.checking.submission import ExerciseUnderTest, call
 from grader.checking.verdicts import CheckFailed
 from grader.config import Exercise
 
-EXERCISE = "ex04_pool_starmap"
+EXERCISE = Path(__file__).parent.name  # the exercise is its folder
 FILE = f"{EXERCISE}.py"
 TASK = "puissance"
 

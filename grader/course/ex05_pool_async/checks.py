@@ -6,6 +6,7 @@ ran while the tasks were still running is read from the tasks' own intervals.
 from __future__ import annotations
 
 import random
+from pathlib import Path
 from typing import cast
 
 import pytest
@@ -25,7 +26,7 @@ from grader.checking.verdicts import CannotMeasure, CheckFailed
 from grader.config import Exercise
 from grader.run.harness import Run, Step
 
-EXERCISE = "ex05_pool_async"
+EXERCISE = Path(__file__).parent.name  # the exercise is its folder
 FILE = f"{EXERCISE}.py"
 TASK = "tache"
 SQUARE = "carre"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import collections
 import random
+from pathlib import Path
 
 import pytest
 
@@ -19,7 +20,7 @@ from grader.checking.verdicts import CheckFailed, Detail
 from grader.config import Exercise
 from grader.run.harness import Run, Step
 
-EXERCISE = "ex06_queue"
+EXERCISE = Path(__file__).parent.name  # the exercise is its folder
 FILE = f"{EXERCISE}.py"
 PRODUCER, CONSUMER = "producteur", "consommateur"
 MARKER = "APRÈS LA SENTINELLE"

@@ -8,6 +8,7 @@ dialogue (the ``None`` the course asks for, not a closed pipe).
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 
@@ -18,7 +19,7 @@ from grader.checking.submission import ExerciseUnderTest, call
 from grader.checking.verdicts import CheckFailed, Detail
 from grader.config import Exercise
 
-EXERCISE = "ex07_pipe"
+EXERCISE = Path(__file__).parent.name  # the exercise is its folder
 FILE = f"{EXERCISE}.py"
 RESPONDER = "repondeur"
 CLOSED = "<EOF>"  # what the grader's end reads once every copy of the other end is closed

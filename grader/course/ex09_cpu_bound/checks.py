@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import random
+from pathlib import Path
 
 import pytest
 
@@ -20,7 +21,7 @@ from grader.checking.submission import ExerciseUnderTest, call
 from grader.checking.verdicts import CannotMeasure, CheckFailed
 from grader.config import Exercise
 
-EXERCISE = "ex09_cpu_bound"
+EXERCISE = Path(__file__).parent.name  # the exercise is its folder
 FILE = f"{EXERCISE}.py"
 TASK = "travail_cpu"
 VERSIONS = ("sequentiel", "avec_threads", "avec_processus")

@@ -22,12 +22,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from grader.report import page  # noqa: E402  (the repository's grader, whether installed or not)
+from grader.report.model import Report  # noqa: E402
 
 MAX_BYTES = 300 * 1024
 MAX_SECONDS = 1.0
 
 
-def graded(folder: Path) -> dict:
+def graded(folder: Path) -> Report:
     with tempfile.TemporaryDirectory() as work:
         report_path = Path(work) / "report.json"
         subprocess.run([sys.executable, "-m", "grader", "check", str(folder),
@@ -41,8 +42,8 @@ def main() -> int:
     parser.add_argument("--report", type=Path, help="a JSON report to render instead of grading")
     parser.add_argument("--repeat", type=int, default=5)
     arguments = parser.parse_args()
-    report = (json.loads(arguments.report.read_text(encoding="utf-8")) if arguments.report
-              else graded(arguments.folder))
+    report: Report = (json.loads(arguments.report.read_text(encoding="utf-8")) if arguments.report
+                      else graded(arguments.folder))
     timings, html = [], ""
     for _ in range(arguments.repeat):  # the first one also loads and compiles the templates
         started = time.perf_counter()

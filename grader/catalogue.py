@@ -2,10 +2,11 @@
 
 - ``grader/locales/<lang>.yaml``, the engine's: the ``words`` of the terminal, the ``page`` labels of
   the HTML report, the cohort's, and the messages the engine itself raises;
-- ``<course>/<lang>.yaml``, the course's shared texts: the titles of the common checks and the
-  messages several exercises raise;
-- ``<course>/<exercise>/<lang>.yaml``, each exercise's: its title, its check titles and the messages
-  only its checks raise.
+- ``<course>/<lang>.yaml``, the course's shared texts: the titles of the common checks, the
+  messages several exercises raise and the cohort page's phrase for each (``concepts``);
+- ``<course>/<exercise>/<lang>.yaml``, each exercise's: its title, its check titles, the messages
+  only its checks raise, and the cohort page's phrases for the reasons its checks fail for
+  (``concepts``: its own keys, or a shared key said more precisely for this exercise).
 
 Each message key has a ``message`` (what was observed) and a ``hint`` (what to try), with
 ``{placeholders}`` filled from the check's facts (a fact that is a list of details,
@@ -38,7 +39,7 @@ class Catalogue:
 
     def check_title(self, exercise_id: str, check_id: str) -> str:
         checks = self.texts["exercises"].get(exercise_id, {}).get("checks", {})
-        return checks.get(check_id) or self.texts["common_checks"].get(check_id, check_id)
+        return checks.get(check_id) or self.texts.get("common_checks", {}).get(check_id, check_id)
 
     def message(self, key: str, facts: dict) -> tuple[str, str]:
         """The observed message and the hint for ``key``, with the facts filled in."""
@@ -91,12 +92,15 @@ def load(language: str = DEFAULT_LANGUAGE, course_folder: Path = COURSE_FOLDER) 
         raise ValueError(f"no catalogue for language {language!r} ({path})")
     texts = _read(path)
     texts["exercises"] = {}
+    cohort = texts.setdefault("cohort", {})
+    concepts, by_exercise = cohort.setdefault("concepts", {}), cohort.setdefault("concepts_by_exercise", {})
     defined_in = dict.fromkeys(texts.setdefault("messages", {}), path)
     course_texts = course_folder / f"{language}.yaml"
     if course_texts.exists():
         shared = _read(course_texts)
         texts["common_checks"] = shared.get("common_checks", {})
         _add_messages(texts["messages"], defined_in, shared, course_texts)
+        concepts.update(shared.get("concepts") or {})
     for exercise_file in exercise_files_of(course_folder):
         own_texts = exercise_file.parent / f"{language}.yaml"
         if own_texts.exists():
@@ -104,6 +108,7 @@ def load(language: str = DEFAULT_LANGUAGE, course_folder: Path = COURSE_FOLDER) 
             texts["exercises"][exercise_file.parent.name] = {"title": own.get("title"),
                                                              "checks": own.get("checks", {})}
             _add_messages(texts["messages"], defined_in, own, own_texts)
+            by_exercise[exercise_file.parent.name] = own.get("concepts") or {}
     return Catalogue(language, texts)
 
 

@@ -20,12 +20,12 @@ from typing import cast
 
 from grader import catalogue, config
 from grader.catalogue import Catalogue
-from grader.checking import grading, visibility
+from grader.checking import grading
 from grader.cohort import batch, gradescope
 from grader.cohort.exports import classroom, junit
 from grader.cohort.exports import commands as platforms
 from grader.config import ConfigError, Course
-from grader.report import console, model, page, terminal
+from grader.report import console, model, page, terminal, visibility
 from grader.run import process_tree
 
 USAGE_ERROR = 2

@@ -46,7 +46,7 @@ class CheckSpec:
     id: str
     category: str
     points: float
-    visibility: str = "visible"  # of its details to students (grader/checking/visibility.py)
+    visibility: str = "visible"  # of its details to students (grader/report/visibility.py)
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,7 @@ class Course:
 
 def load(path: Path = COURSE_FOLDER) -> Course:
     """Read and validate a course: ``path`` is its folder, or the ``course.yaml`` in it."""
-    path = Path(path)
+    path = Path(path).resolve()  # pytest runs in the course folder: a relative path would not hold
     folder, course_file = (path, path / COURSE_FILE_NAME) if path.is_dir() else (path.parent, path)
     raw = _read(course_file)
     place = str(course_file)
@@ -154,7 +154,7 @@ def _read(path: Path) -> Any:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as error:
-        raise ConfigError(f"{path}: cannot read the course file ({error.strerror})") from error
+        raise ConfigError(f"{path}: cannot read the file ({error.strerror})") from error
     except yaml.YAMLError as error:
         raise ConfigError(f"{path}: not valid YAML: {error}") from error
 
@@ -267,7 +267,7 @@ def _check(check_id: str, raw: Any, place: str, visibility: str = "visible") -> 
 
 
 def _visibility(value: Any, default: str, place: str) -> str:
-    from grader.checking.visibility import VISIBILITIES
+    from grader.report.visibility import VISIBILITIES
     _expect(value is None or value in VISIBILITIES, place,
             f"must be one of {', '.join(VISIBILITIES)}, not {value!r}")
     return value or default

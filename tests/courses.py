@@ -28,7 +28,8 @@ def shipped_settings() -> dict:
 
 def write_course(folder: Path, settings: dict) -> Path:
     """A copy of the shipped course in a new folder of ``folder`` with ``settings``
-    (``shipped_settings``' shape) as its files; returns the course folder, what ``--course`` takes."""
+    (``shipped_settings``' shape) as its files; returns the course folder, what ``--course`` takes.
+    Every shipped exercise stays: ``settings`` edits them, it does not remove one."""
     course = Path(tempfile.mkdtemp(prefix="course-", dir=folder))
     shutil.copytree(SHIPPED, course, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True)
     settings = dict(settings)

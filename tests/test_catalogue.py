@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import string
 
+import pytest
+
+import courses
 from conftest import ROOT
 from grader import catalogue, config
 from grader.checking.verdicts import Detail
-from message_keys import DETAIL_KEY, keys_in_code
+from message_keys import DETAIL_KEY, keys_in_code, kinds_in_code
 
 
 def test_every_raised_message_key_has_a_message_and_a_hint():
@@ -16,6 +19,30 @@ def test_every_raised_message_key_has_a_message_and_a_hint():
     missing = {key for key in keys if key not in texts.texts["messages"]}
     assert not missing
     assert all(texts.texts["messages"][key].get("hint") for key in keys)
+
+
+def test_every_message_key_is_raised_with_one_kind_the_one_its_message_means():
+    """The kind (grader/checking/verdicts.py) is what the terminal, the page and the dashboard read
+    instead of lists of keys: a key means one kind wherever it is raised."""
+    kinds = kinds_in_code()
+    assert {key: found for key, found in kinds.items() if len(found) != 1} == {}
+    assert kinds["a_faire"] == kinds["script_a_faire"] == kinds["garde_pas_encore_verifiable"] == {
+        "not_written"}
+    assert kinds["fichier_absent"] == kinds["erreur_syntaxe"] == kinds["signature"] == {"not_there"}
+    assert kinds["processus_a_l_import"] == kinds["exception_import"] == {"not_loaded"}
+    assert kinds["machine_trop_chargee"] == kinds["acceleration_impossible"] == {"machine_bound"}
+    assert kinds["pas_simultane"] == {"mistake"}
+
+
+def test_a_message_key_defined_in_two_places_is_an_error_naming_both(tmp_path):
+    """An exercise's texts cannot quietly replace the engine's (or another exercise's) message."""
+    course = courses.write_course(tmp_path, courses.shipped_settings())
+    texts = course / "ex03_pool_map" / "fr.yaml"  # it has no messages of its own
+    texts.write_text(texts.read_text(encoding="utf-8")
+                     + "messages:\n  resultat_incorrect:\n    message: autre\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="resultat_incorrect.*locales/fr.yaml.*ex03_pool_map/fr.yaml"):
+        catalogue.load("fr", course)
+    assert catalogue.load("en", course).message("resultat_incorrect", {})[0] != "autre"
 
 
 def test_every_detail_key_has_its_words_and_a_list_of_details_is_worded_in_each_language():

@@ -3,11 +3,15 @@ name the file and the place."""
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from conftest import DATA
 from grader import config
+from grader.checking import grading
 from grader.cohort.intake import IntakeLimits
 from grader.config import ConfigError
 
@@ -32,6 +36,7 @@ def test_the_shipped_course_file_loads():
     ("intake_membres", "course.yaml: intake.max_members must be a positive whole number"),
     ("ancien_format", "course.yaml: exercises are folders: one per exercise"),
     ("sans_exercice", "sans_exercice must hold the exercises: a folder for each"),
+    ("marque_inconnue", "exercise.yaml: ex06_queue.marks must map functions of the exercise"),
 ])
 def test_a_bad_course_is_an_error_naming_the_file_and_the_place(name, place):
     with pytest.raises(ConfigError, match=place.replace(".", r"\.")):
@@ -51,6 +56,28 @@ def test_intake_limits_have_defaults_and_course_values():
     assert config.load(DATA / "course" / "limites" / "course.yaml").intake == IntakeLimits()
     assert config.load(DATA / "course" / "intake").intake == IntakeLimits(
         max_member_mb=0.5, max_total_mb=IntakeLimits().max_total_mb, max_members=50)
+
+
+def test_a_course_given_by_a_relative_path_is_found_from_anywhere(monkeypatch):
+    """pytest grades in the course folder: the course's path is made absolute when it is read."""
+    monkeypatch.chdir(DATA / "course")
+    course = config.load(Path("limites"))
+    assert course.folder == (DATA / "course" / "limites").resolve()
+
+
+def test_the_exercise_checks_run_before_the_common_ones():
+    """The guard's checks run the file as a script: after the exercise's own checks, so that what
+    the script run learns (a function that loops) never decides those checks."""
+    collected = subprocess.run(
+        [sys.executable, "-m", "pytest", str(config.COURSE_FOLDER), "-c", str(grading.PYTEST_SETTINGS),
+         "--rootdir", str(config.COURSE_FOLDER), "-p", "grader.checking.pytest_plugin",
+         "-p", "grader.checking.fixtures", "--collect-only", "-q", "--submission=."],
+        cwd=config.COURSE_FOLDER, env=grading.grader_environment(), capture_output=True, text=True,
+        timeout=120)
+    ids = [line for line in collected.stdout.splitlines() if "::" in line]
+    common = [index for index, node in enumerate(ids) if node.startswith("common_checks.py")]
+    assert len(common) == 2 * len(config.load().exercises), collected.stdout
+    assert common == list(range(len(ids) - len(common), len(ids)))  # all of them, last
 
 
 def test_a_missing_course_file_is_an_error(tmp_path):

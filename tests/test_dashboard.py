@@ -15,6 +15,7 @@ import browser
 from conftest import DATA, ROOT
 from grader import catalogue, config
 from grader.cohort import dashboard, gradebook
+from grader.report.model import Report
 from html_tree import NETWORK_URL, URL_ATTRIBUTES, Node, parse
 from message_keys import keys_in_code
 
@@ -37,11 +38,11 @@ SKIP_ONLY = {"machine_trop_chargee", "demarrage_ralenti", "acceleration_impossib
              "processus_prives_de_cpu", "course_impossible"}  # pending only: never a failure
 
 
-def _report(name: str) -> dict:
+def _report(name: str) -> Report:
     return json.loads((REPORTS / f"{name}.json").read_text(encoding="utf-8"))
 
 
-def row(student_id: str, name: str, report: dict | None, reason: str = "") -> dict:
+def row(student_id: str, name: str, report: Report | None, reason: str = "") -> dict:
     """A gradebook row as grader/cohort/batch.py hands it to the dashboard."""
     page = f"students/{student_id}/rapport.html" if report else None
     return dict(gradebook.row(student_id, name, report, problem="" if report else reason, page=page),
@@ -148,7 +149,19 @@ def test_the_concepts_are_the_most_shared_mistakes_first_and_never_unwritten_wor
     assert shares == sorted(shares, reverse=True) and shares[-1] >= dashboard.CONCEPT_MIN_SHARE
     keys = {item.attrs["data-key"] for item in items}
     assert "interblocage" in keys and "increments_perdus" in keys
-    assert not keys & dashboard.NOT_A_CONCEPT  # "a_faire" is a stub, not a misunderstanding
+    assert not keys & {"a_faire", "script_a_faire"}  # a stub, not a misunderstanding
+
+
+@pytest.mark.parametrize("kind, a_concept", [
+    ("mistake", True), ("not_loaded", True),  # a module that does not load: the guard missed
+    ("not_written", False), ("not_there", False), ("internal", False)])
+def test_a_reason_is_a_concept_by_the_kind_its_verdict_says_not_by_its_key(kind, a_concept):
+    """Three students of three share one reason: a concept the cohort missed, unless the verdict
+    says the work is not there (yet) or the grader had trouble (the report's ``kind``)."""
+    check = dashboard.CheckStats("ex03_pool_map", "carre_resultat", "titre", "result", judged=3)
+    check.reasons = [dashboard.Reason("une_cle", "phrase", 3, 3, kind)]
+    exercise = dashboard.ExerciseStats("ex03_pool_map", "titre", 5.0, checks=[check])
+    assert bool(dashboard.concepts([exercise])) is a_concept
 
 
 def test_each_check_shows_its_pass_rate_among_the_students_it_judged(french, rows, course):
@@ -312,9 +325,12 @@ def test_the_catalogues_hold_every_label_of_the_dashboard():
 
 
 def test_every_reason_a_check_fails_for_has_a_phrase_for_the_teacher():
+    """A key's phrase is the course's or the engine's (``cohort.concepts``), or that of the exercise
+    whose checks raise it (its ``concepts``, in ``concepts_by_exercise``)."""
     for language in ("fr", "en"):
-        concepts = catalogue.load(language).texts["cohort"]["concepts"]
-        missing = keys_in_code() - SKIP_ONLY - set(concepts)
+        cohort = catalogue.load(language).texts["cohort"]
+        phrased = set(cohort["concepts"]).union(*cohort["concepts_by_exercise"].values())
+        missing = keys_in_code() - SKIP_ONLY - phrased
         assert missing == set(), language
 
 

@@ -15,7 +15,7 @@ import pytest
 from conftest import DATA, ROOT, SOLUTIONS, make_submission
 from grader import catalogue
 from grader.checking import observe
-from grader.checking.submission import call
+from grader.checking.exercise_under_test import call
 from grader.report import model
 from grader.run import harness
 

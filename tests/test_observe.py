@@ -63,5 +63,20 @@ def test_stuck_places_name_the_student_line_first():
     other = 'Thread 0x02 (most recent call first):\n  File "/usr/lib/threading.py", line 9 in wait\n'
     places = observe.stuck_places(_run([], harness_pid=5, stacks={5: stack, 6: other}),
                                   {"ex06_queue.py"})
-    assert places == ["pid 5*: consommateur (ex06_queue.py:12) → _recv_bytes (connection.py:430)",
-                      "pid 6: wait (threading.py:9)"]
+    assert [place.as_fact() for place in places] == [
+        {"detail": "lieu_principal", "pid": 5,
+         "lieu": "consommateur (ex06_queue.py:12) → _recv_bytes (connection.py:430)"},
+        {"detail": "lieu", "pid": 6, "lieu": "wait (threading.py:9)"}]
+
+
+def test_a_crash_in_several_workers_is_one_place_and_the_count_of_the_others():
+    """Records, not sentences: the engine words nothing (« et 2 autres » is the catalogue's)."""
+    report = ('Fatal Python error: Segmentation fault\n\nCurrent thread 0x01 (most recent call first):\n'
+              '  File "/tmp/x/src/ex03_pool_map.py", line 9 in carre\n')
+    run = _run([], harness_pid=5)  # three pool workers, started for no function of the student's
+    run.fatal_errors = {7: report, 8: report, 9: report}
+    [(error, places)] = observe.crash_places(run, {"ex03_pool_map.py"})
+    assert error == "Segmentation fault"
+    assert [place.as_fact() for place in places] == [
+        {"detail": "lieu", "pid": 7, "lieu": "carre (ex03_pool_map.py:9)"},
+        {"detail": "et_autres", "nombre": 2}]

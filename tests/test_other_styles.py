@@ -14,8 +14,8 @@ import pytest
 
 from conftest import SOLUTIONS
 from grader import config
+from grader.checking.exercise_under_test import ExerciseUnderTest, call
 from grader.checking.expectations import expect_children_joined, expect_process_pool_method
-from grader.checking.submission import ExerciseUnderTest, call
 from grader.checking.verdicts import CheckFailed, StudentCodeError
 from grader.run import harness
 

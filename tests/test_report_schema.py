@@ -9,7 +9,8 @@ import re
 import jsonschema
 import pytest
 
-from conftest import DATA, ROOT, validate_report
+from conftest import DATA, REPORT_SCHEMA, ROOT, validate_report
+from grader.report import model
 
 REPORTS = sorted((DATA / "cohort_reports").glob("*.json")) + [DATA / "page" / "interblocage.json"]
 
@@ -24,7 +25,9 @@ def test_the_schema_refuses_what_the_contract_forbids():
     for break_it in (lambda r: r.update(schema=1),
                      lambda r: r["exercises"][0]["checks"][0].update(status="skipped"),
                      lambda r: r["exercises"][0]["checks"][0].update(category="style"),
-                     lambda r: r.pop("pending")):
+                     lambda r: r.pop("pending"),
+                     lambda r: next(check for exercise in r["exercises"] for check in exercise["checks"]
+                                    if check["status"] != "passed").pop("kind")):
         broken = copy.deepcopy(report)
         break_it(broken)
         with pytest.raises(jsonschema.ValidationError):
@@ -42,3 +45,13 @@ def test_the_documented_example_follows_the_schema():
     validate_report(example)
     assert example["schema"] == json.loads((ROOT / "docs" / "report.schema.json").read_text(
         encoding="utf-8"))["properties"]["schema"]["const"]
+
+
+@pytest.mark.parametrize("typed, schema", [
+    (model.Report, REPORT_SCHEMA), (model.ExerciseReport, REPORT_SCHEMA["$defs"]["exercise"]),
+    (model.CheckReport, REPORT_SCHEMA["$defs"]["check"])], ids=["report", "exercise", "check"])
+def test_the_report_types_and_the_schema_name_the_same_keys(typed, schema):
+    """The types the code reads the report with (grader/report/model.py) and the schema a reader
+    of the JSON validates it with say the same: which keys, and which of them are always there."""
+    assert typed.__required_keys__ == set(schema["required"])
+    assert typed.__required_keys__ | typed.__optional_keys__ == set(schema["properties"])

@@ -12,10 +12,12 @@ from grader.report import console, model, terminal
 FR = catalogue.load("fr")
 
 
-def _check(check_id: str, status: str, key: str, message: str, **facts) -> dict:
-    return {"id": check_id, "title": f"titre de {check_id}", "category": "result", "status": status,
-            "score": 0.0, "max_score": 1.0, "message": message, "hint": f"piste {key}",
-            "message_key": key, "facts": facts}
+def _check(check_id: str, status: str, key: str, message: str, kind: str = "mistake",
+           **facts) -> dict:
+    check = {"id": check_id, "title": f"titre de {check_id}", "category": "result", "status": status,
+             "score": 0.0, "max_score": 1.0, "message": message, "hint": f"piste {key}",
+             "message_key": key, "facts": facts}
+    return check if status == "passed" else dict(check, kind=kind)
 
 
 def _report(*exercises: dict) -> dict:
@@ -32,17 +34,19 @@ def _exercise(exercise_id: str, checks: list[dict], unwritten=None) -> dict:
 
 
 NOT_STARTED = _exercise("ex01_process", [
-    _check("a", "failed", "a_faire", "info_processus n'est pas encore écrite", fonction="info_processus"),
-    _check("b", "failed", "a_faire", "lancer_worker n'est pas encore écrite", fonction="lancer_worker"),
-    _check("c", "failed", "garde_pas_encore_verifiable", "garde pas encore vérifiable"),
-    _check("d", "failed", "script_a_faire", "script à faire"),
+    _check("a", "failed", "a_faire", "info_processus n'est pas encore écrite", "not_written",
+           fonction="info_processus"),
+    _check("b", "failed", "a_faire", "lancer_worker n'est pas encore écrite", "not_written",
+           fonction="lancer_worker"),
+    _check("c", "failed", "garde_pas_encore_verifiable", "garde pas encore vérifiable", "not_written"),
+    _check("d", "failed", "script_a_faire", "script à faire", "not_written"),
 ], unwritten=["info_processus", "worker_function", "lancer_worker", "lancer_plusieurs"])
 STARTED = _exercise("ex03_pool_map", [
     _check("e", "passed", "", ""),
-    _check("f", "error", "processus_a_l_import", "MÊME CAUSE"),
-    _check("g", "error", "processus_a_l_import", "MÊME CAUSE"),
+    _check("f", "error", "processus_a_l_import", "MÊME CAUSE", "not_loaded"),
+    _check("g", "error", "processus_a_l_import", "MÊME CAUSE", "not_loaded"),
     _check("h", "failed", "pas_simultane", "AUTRE CAUSE"),
-    _check("i", "pending", "machine_trop_chargee", "MACHINE"),
+    _check("i", "pending", "machine_trop_chargee", "MACHINE", "machine_bound"),
 ])
 PASSED = _exercise("ex04_pool_starmap", [_check("j", "passed", "", "")])
 

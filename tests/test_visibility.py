@@ -1,4 +1,4 @@
-"""Feedback visibility (``grader/checking/visibility.py``): a check's details kept from the student-facing
+"""Feedback visibility (``grader/report/visibility.py``): a check's details kept from the student-facing
 outputs until published, as Gradescope's ``visibility``; the Gradescope export gives each test its
 check's visibility. From canned reports: nothing is graded here."""
 from __future__ import annotations
@@ -10,10 +10,10 @@ import pytest
 import courses
 from conftest import DATA
 from grader import catalogue, config
-from grader.checking import visibility
 from grader.cohort import gradescope
 from grader.config import ConfigError
-from grader.report import page, terminal
+from grader.report import page, terminal, visibility
+from grader.report.model import Report
 
 SECRET = "entrée secrète 4242"
 
@@ -27,7 +27,7 @@ def _course(tmp_path, **settings):
     return config.load(courses.write_course(tmp_path, raw))
 
 
-def _report(course) -> dict:
+def _report(course) -> Report:
     built = json.loads((DATA / "cohort_reports" / "sans_join.json").read_text(encoding="utf-8"))
     for exercise in built["exercises"]:
         for check in exercise["checks"]:

@@ -8,7 +8,7 @@ import textwrap
 import pytest
 
 from conftest import SOLUTIONS
-from grader.checking.submission import call
+from grader.checking.exercise_under_test import call
 from grader.config import Limits
 from grader.run import harness, witness
 from grader.run.harness import Run, Step

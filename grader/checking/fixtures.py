@@ -4,7 +4,7 @@ A pytest plugin (``-p grader.checking.fixtures``, see ``grading``): a course fol
 settings, checks and texts.
 
 Every fixture here runs in the grader's pytest process, which never imports student code: the
-exercise is exercised through harness subprocesses (``grader.checking.submission``).
+exercise is exercised through harness subprocesses (``grader.checking.exercise_under_test``).
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import pytest
 
 from grader import config
 from grader.checking import observe
-from grader.checking.submission import ExerciseUnderTest
+from grader.checking.exercise_under_test import ExerciseUnderTest
 from grader.config import Course, Exercise
 
 

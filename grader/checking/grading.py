@@ -16,6 +16,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.checking.verdicts import MISTAKE
 from grader.config import Course, Exercise
 from grader.run.process_tree import Leftovers, limits_note
 
@@ -130,5 +131,6 @@ def _pytest(request: Request, course: Course, exercises: list[str]) -> _Attempt:
 def _grader_killed(exercise: Exercise, returncode: int | None) -> list[dict]:
     """The verdicts of an exercise whose grading was killed every time: an error on each check."""
     return [{"metadata": {"exercise": exercise.id, "check": check_id, "status": "error",
-                          "key": "correcteur_arrete", "facts": {"code": returncode}}}
+                          # the submission stopped its own grading: the student's doing, said so
+                          "kind": MISTAKE, "key": "correcteur_arrete", "facts": {"code": returncode}}}
             for check_id in exercise.checks]

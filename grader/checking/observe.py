@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from grader.checking.verdicts import Detail
 from grader.run.harness import Run, Step
 from grader.run.process_tree import Seen
 
@@ -184,31 +185,46 @@ def _step_function(run: Run, step: Step) -> str | None:
 _FRAME = re.compile(r'File "(?P<file>[^"]+)", line (?P<line>\d+) in (?P<function>\S+)')
 
 
-def stuck_places(run: Run, student_files: set[str]) -> list[str]:
+def stuck_places(run: Run, student_files: set[str]) -> list[Detail]:
     """Where each process was when the run was stopped, read from the stacks it dumped.
 
-    Each entry names the process (``*`` marks the student's main process, a child shows the
-    function it was started for), the innermost line of the student's own files, and where that
-    line was waiting: ``pid 5*: pipeline (ex06_queue.py:44) → _wait (popen_fork.py:27)``.
+    Each entry is a record (``located``) of the process — the student's main process, a child with
+    the function it was started for, or another — and its place: the innermost line of the
+    student's own files, and where that line was waiting:
+    ``pipeline (ex06_queue.py:44) → _wait (popen_fork.py:27)``.
     """
-    targets = {event["child"]: event.get("target") for event in run.events_of("start")}
+    targets = _targets(run)
     places = []
     for pid, text in sorted(run.stacks.items()):
         frames = [match.groupdict() for match in _FRAME.finditer(text)]  # innermost first
         if not frames or _is_helper(frames):
             continue
         own = [frame for frame in frames if _base_name(frame["file"]) in student_files]
-        name = "*" if pid == run.harness_pid else (f" [{targets[pid]}]" if targets.get(pid) else "")
         place = _frame_text(own[0]) if own else ""
         if not own or frames[0] is not own[0]:
             place = f"{place} → {_frame_text(frames[0])}" if place else _frame_text(frames[0])
-        places.append(f"pid {pid}{name}: {place}")
+        places.append(located(run, targets, pid, place))
     return places
 
 
-def looping_functions(run: Run, student_files: set[str]) -> dict[str, str]:
+def located(run: Run, targets: dict[int, str | None], pid: int, place: str) -> Detail:
+    """One process and where it was, as a record the report keeps and the catalogue words
+    (``details.lieu*``): the page's picture reads its pid and place, never a sentence."""
+    if pid == run.harness_pid:
+        return Detail("lieu_principal", pid=pid, lieu=place)
+    if targets.get(pid):
+        return Detail("lieu_enfant", pid=pid, cible=targets[pid], lieu=place)
+    return Detail("lieu", pid=pid, lieu=place)
+
+
+def _targets(run: Run) -> dict[int, str | None]:
+    """pid -> the function the student started that process for (``Process(target=…)``)."""
+    return {event["child"]: event.get("target") for event in run.events_of("start")}
+
+
+def looping_functions(run: Run, student_files: set[str]) -> dict[str, dict[str, object]]:
     """The student's functions that were computing in their own code when the run was stopped at
-    its time limit, each with the place as ``stuck_places`` words it. Called again in a later run,
+    its time limit, each with its place as ``stuck_places`` records it. Called again in a later run,
     such a function is not waited for another full limit (``ExerciseUnderTest.known_loops``).
 
     A process counts when the innermost frame of its stack is the student's (not a wait inside the
@@ -222,7 +238,8 @@ def looping_functions(run: Run, student_files: set[str]) -> dict[str, str]:
     watched = {event["fn"] for event in run.events_of("enter")}
     unfinished = {(event["pid"], event["fn"]) for event in run.events_of("enter")
                   if (event["pid"], event["fn"], event["t0"]) not in ended}
-    looping: dict[str, str] = {}
+    looping: dict[str, dict[str, object]] = {}
+    targets = _targets(run)
     for pid, text in sorted(run.stacks.items()):
         frames = [match.groupdict() for match in _FRAME.finditer(text)]  # innermost first
         if not frames or _is_helper(frames) or _base_name(frames[0]["file"]) not in student_files:
@@ -233,7 +250,7 @@ def looping_functions(run: Run, student_files: set[str]) -> dict[str, str]:
             continue
         if function in watched and (pid, function) not in unfinished:
             continue
-        looping.setdefault(function, f"pid {pid}: {_frame_text(frames[0])}")
+        looping.setdefault(function, located(run, targets, pid, _frame_text(frames[0])).as_fact())
     return looping
 
 
@@ -246,10 +263,11 @@ def _computing(seen: Seen) -> bool:
     return could > 0 and seen.cpu_s >= LOOP_CPU_SHARE * could
 
 
-def unfinished_calls(run: Run) -> list[str]:
+def unfinished_calls(run: Run) -> list[Detail]:
     """Where each process was when the run was stopped, where no process could dump its stack
     (Windows, ``MPGRADE_PORTABLE``): from the probe's records, the watched calls begun and never
-    ended, and the call the harness was making: ``pid 5*: lancer_worker``, ``pid 7: carre``."""
+    ended, and the call the harness was making (``lancer_worker`` in the main process, ``carre``
+    in a worker), as ``stuck_places`` records them."""
     ended = {(event["pid"], event["fn"], event["t0"]) for event in run.events_of("call")}
     places = {}
     function = run.running_function()
@@ -258,25 +276,28 @@ def unfinished_calls(run: Run) -> list[str]:
     for event in run.events_of("enter"):
         if (event["pid"], event["fn"], event["t0"]) not in ended:
             places.setdefault(event["pid"], []).append(event["fn"])
-    return [f"pid {pid}{'*' if pid == run.harness_pid else ''}: {' → '.join(dict.fromkeys(calls))}"
+    targets = _targets(run)
+    return [located(run, targets, pid, " → ".join(dict.fromkeys(calls)))
             for pid, calls in sorted(places.items())]
 
 
-def crash_places(run: Run, student_files: set[str]) -> list[tuple[str, str]]:
+def crash_places(run: Run, student_files: set[str]) -> list[tuple[str, list[Detail]]]:
     """Each process that crashed (a segmentation fault, an abort), from the report faulthandler
-    wrote as it died: the error, and the place as in ``stuck_places``."""
-    targets = {event["child"]: event.get("target") for event in run.events_of("start")}
-    crashes: dict[tuple[str, str, str], list[int]] = {}  # the same crash in many workers: once
+    wrote as it died: the error, and the place as ``stuck_places`` records it (the same crash in
+    several processes: the first, and how many others)."""
+    targets = _targets(run)
+    crashes: dict[tuple[str, str | None, str], list[int]] = {}  # the same crash in many workers: once
     for pid, text in sorted(run.fatal_errors.items()):
         first = text.splitlines()[0] if text else ""
         error = first.split(":", 1)[1].strip() if first.startswith("Fatal Python error") else first
         frames = [match.groupdict() for match in _FRAME.finditer(text)]
         own = [frame for frame in frames if _base_name(frame["file"]) in student_files]
-        name = "*" if pid == run.harness_pid else (f" [{targets[pid]}]" if targets.get(pid) else "")
         place = _frame_text(own[0]) if own else (_frame_text(frames[0]) if frames else "?")
-        crashes.setdefault((error[:200], name, place), []).append(pid)
-    return [(error, f"pid {pids[0]}{name}" + (f" (et {len(pids) - 1} autres)" if len(pids) > 1 else "")
-             + f": {place}") for (error, name, place), pids in crashes.items()]
+        role = "main" if pid == run.harness_pid else targets.get(pid)
+        crashes.setdefault((error[:200], role, place), []).append(pid)
+    return [(error, [located(run, targets, pids[0], place)]
+             + ([Detail("et_autres", nombre=len(pids) - 1)] if len(pids) > 1 else []))
+            for (error, _, place), pids in crashes.items()]
 
 
 def _is_helper(frames: list[dict]) -> bool:

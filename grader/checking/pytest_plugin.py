@@ -15,10 +15,11 @@ from typing import Any, cast
 import pytest
 
 from grader.checking.scenario import Scenario
-from grader.checking.verdicts import CannotMeasure, Verdict
+from grader.checking.verdicts import INTERNAL, CannotMeasure, Verdict
 from grader.run.harness import Run
 
 CHECK_PREFIX = "test_"
+COMMON_CHECKS = "common_checks.py"  # in a course folder: checks that several exercises list
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -52,6 +53,10 @@ def check_id_of(item: pytest.Item) -> str:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Each exercise's own checks first, the common ones (the guard: they run the file as a script)
+    # after: a function the demonstration leaves looping is then known to the exercise's checks
+    # only from their own runs (ExerciseUnderTest.known_loops), never from the script's.
+    items.sort(key=lambda item: item.path.name == COMMON_CHECKS)  # stable: the order within kept
     wanted = set(config.getoption("--grade-exercise"))
     checks = set(config.getoption("--grade-check"))
     if not wanted and not checks:
@@ -105,11 +110,12 @@ def pytest_json_runtest_metadata(item: pytest.Item, call: pytest.CallInfo) -> di
         return metadata
     error = call.excinfo.value
     if isinstance(error, Verdict):
-        metadata.update(status=error.status, key=error.key, facts=_serializable(error.facts))
-    elif call.excinfo.errisinstance(pytest.skip.Exception):
-        metadata.update(status="pending", key="ignore", facts={"raison": str(error)})
+        metadata.update(status=error.status, kind=error.kind, key=error.key,
+                        facts=_serializable(error.facts))
+    elif call.excinfo.errisinstance(pytest.skip.Exception):  # the grader's choice, not the machine's
+        metadata.update(status="pending", kind=INTERNAL, key="ignore", facts={"raison": str(error)})
     else:  # a bug of the grader itself: say so, never blame the student
-        metadata.update(status="error", key="erreur_interne", internal=True,
+        metadata.update(status="error", kind=INTERNAL, key="erreur_interne", internal=True,
                         facts={"erreur": f"{type(error).__name__}: {error}",
                                "details": "".join(traceback.format_exception(error))[-4000:]})
     return metadata

@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, cast
 
-from grader.checking.submission import ExerciseUnderTest, returned
-from grader.checking.verdicts import CheckFailed, StudentCodeError
+from grader.checking.exercise_under_test import ExerciseUnderTest, returned
+from grader.checking.verdicts import CheckFailed, NotWritten, StudentCodeError
 from grader.run.harness import Run, Step
 
 SHOWN_CHARACTERS = 120
@@ -62,7 +62,7 @@ class Scenario:
         for index in indexes:
             step = self.run.call(index)
             if step is not None and "NotImplementedError" in step.stderr:
-                raise CheckFailed("a_faire", fonction=function)
+                raise NotWritten("a_faire", fonction=function)
 
 
 def count_to_ask(rng: random.Random, bounds: list[int], example: int) -> int:

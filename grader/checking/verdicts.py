@@ -2,12 +2,23 @@
 
 Checks raise these; the pytest plugin records the key and the facts, and the report renders them in
 the student's language (``grader/catalogue.py``). A check never builds the student's sentence itself.
+
+The class raised says the verdict's ``status`` and its ``kind``: what the message says of the
+submission, which the report carries beside the key so that the terminal, the page and the cohort's
+dashboard read it instead of keeping lists of keys (``KINDS``).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 DETAIL = "detail"  # the key of a detail among the facts of a list (``Detail.as_fact``)
+# What a verdict says of the submission: a mistake in what the code does (the default); a function
+# not written yet (a stub's NotImplementedError); no code of the contract's shape to run (no file,
+# an empty or unreadable one, a syntax error, a missing function or another signature); a module that
+# did not load (an exception or a process at import: the guard); this machine could not measure it
+# now; the grader's own trouble.
+MISTAKE, NOT_WRITTEN, NOT_THERE, NOT_LOADED, MACHINE_BOUND, INTERNAL = KINDS = (
+    "mistake", "not_written", "not_there", "not_loaded", "machine_bound", "internal")
 
 
 @dataclass(frozen=True)
@@ -30,6 +41,7 @@ class Verdict(Exception):
     """A check's outcome other than ``passed``: ``status`` plus a message key and its facts."""
 
     status = "failed"
+    kind = MISTAKE
 
     def __init__(self, key: str, **facts: object) -> None:
         super().__init__(key)
@@ -41,10 +53,30 @@ class CheckFailed(Verdict):
     """The student's code ran, and what it did is not what the exercise asks."""
 
 
+class NotWritten(CheckFailed):
+    """The function (or the demonstration calling it) is not written yet: it raises the stub's
+    NotImplementedError."""
+
+    kind = NOT_WRITTEN
+
+
 class StudentCodeError(Verdict):
     """The student's code could not be judged: it crashed, hung, or is missing."""
 
     status = "error"
+
+
+class NotThere(StudentCodeError):
+    """Nothing of the contract's shape to run: no file, an empty, binary or non-UTF-8 one, a syntax
+    error, a missing function or one with other parameters."""
+
+    kind = NOT_THERE
+
+
+class NotLoaded(StudentCodeError):
+    """The module did not load: an exception, or a process started, while it was imported."""
+
+    kind = NOT_LOADED
 
 
 class CannotMeasure(Verdict):
@@ -53,3 +85,4 @@ class CannotMeasure(Verdict):
     maximum: the grade is provisional until the check is measured."""
 
     status = "pending"
+    kind = MACHINE_BOUND

@@ -41,14 +41,14 @@ from typing import cast
 
 import grader
 from grader.catalogue import Catalogue
-from grader.checking import visibility
 from grader.checking.grading import SLACK_PER_EXERCISE_S, grader_environment, time_limit_s
 from grader.cohort import dashboard, gradebook, gradescope, intake, similarity
 from grader.cohort.cores import Cores
 from grader.cohort.intake import Submission
 from grader.cohort.progress import Progress, elapsed
 from grader.config import Course
-from grader.report import model, page
+from grader.report import model, page, visibility
+from grader.report.model import Report
 from grader.run.process_tree import Leftovers, end_tree
 
 GRADER_DIR = Path(__file__).parent.parent  # the whole grader package, every room
@@ -139,7 +139,7 @@ def finish(out: Path, rows: list[dict], exercises: list[str], course: Course,
            texts: Catalogue) -> None:
     """The gradebook and the dashboard of ``rows``."""
     gradebook.write(rows, exercises, texts, out / "gradebook.csv")
-    with_reports = [dict(row, report=_read_json(out / "students" / row["id"] / "report.json"))
+    with_reports = [dict(row, report=_read_report(out / "students" / row["id"] / "report.json"))
                     for row in sorted(rows, key=lambda row: row["id"])]
     files = similarity.cohort_files(out / ".work" / "intake", [row["id"] for row in rows], exercises)
     similar = similarity.find(files, exercises, course.similarity) if files else None
@@ -163,7 +163,7 @@ def fingerprint(course_folder: Path) -> str:
     """The grader's version and a hash of its own files and the course's (its settings, checks and
     texts): a changed check regrades everyone."""
     digest = hashlib.sha256(grader.__version__.encode())
-    for root in (GRADER_DIR, course_folder):
+    for root in [GRADER_DIR] + ([] if course_folder.is_relative_to(GRADER_DIR) else [course_folder]):
         for path in sorted(path for pattern in FINGERPRINTED for path in root.rglob(pattern)
                            if "__pycache__" not in path.parts):
             digest.update(str(path.relative_to(root)).encode())
@@ -215,7 +215,7 @@ class _Cohort:
         self.progress.finished(submission.id, self._line(row, elapsed(started)))
         return row
 
-    def _grade(self, submission: Submission) -> tuple[dict | None, str]:
+    def _grade(self, submission: Submission) -> tuple[Report | None, str]:
         """The report of the submission and, when it could not be graded fully, why."""
         if submission.problem:
             return None, self.texts.text(f"intake.problems.{submission.problem}", **submission.facts)
@@ -249,7 +249,7 @@ class _Cohort:
         """The student's row once their pending checks were measured again (with the seed of their
         grading: the same inputs); a check still not measurable stays pending."""
         folder = self.options.out / "students" / submission.id
-        built, entry = _read_json(folder / "report.json"), _read_json(folder / "entry.json")
+        built, entry = _read_report(folder / "report.json"), _read_json(folder / "entry.json")
         if not built or not entry or not built.get("pending"):
             return row
         checks = [f"{pending['exercise']}:{pending['check']}" for pending in built["pending"]]
@@ -266,7 +266,7 @@ class _Cohort:
         return remeasured
 
     def _check(self, submission: Submission, exercises: list[str], *, checks: Sequence[str] = (),
-               seed: int | None = None) -> tuple[dict | None, str]:
+               seed: int | None = None) -> tuple[Report | None, str]:
         """``python -m grader check`` on some exercises (or only some checks) of the submission,
         in its own process."""
         json_path = (self.options.out / ".work" / "reports" / submission.id
@@ -291,13 +291,13 @@ class _Cohort:
         except subprocess.TimeoutExpired:
             end_tree(checking)
             return None, self.texts.text("cohort_run.too_long", limit=f"{limit:.0f}")
-        built = _read_json(json_path)
+        built = _read_report(json_path)
         if built is None:
             last = (errors.strip().splitlines() or [f"exit {checking.returncode}"])[-1]
             return None, self.texts.text("cohort_run.grader_failed", detail=last[-300:])
         return built, ""
 
-    def _write(self, folder: Path, submission: Submission, built: dict | None, row: dict,
+    def _write(self, folder: Path, submission: Submission, built: Report | None, row: dict,
                key: dict) -> None:
         """The student's files, ``entry.json`` last (it says the student is done)."""
         folder.mkdir(parents=True, exist_ok=True)
@@ -309,7 +309,8 @@ class _Cohort:
                        self.texts)
         if self.options.gradescope:
             # A graded row comes with its report.
-            results = (gradescope.results(cast(dict, built), self.texts) if row["status"] in gradebook.GRADED
+            graded = row["status"] in gradebook.GRADED
+            results = (gradescope.results(cast(Report, built), self.texts) if graded
                        else gradescope.results_for_error(
                            row["reason"], max_score=sum(self.course.exercise(exercise).max_score
                                                         for exercise in self.exercises)))
@@ -323,6 +324,11 @@ class _Cohort:
         status = self.texts.text(f"gradebook.status.{row['status']}")
         reused = self.texts.text("cohort_run.reused") if how == "reused" else how
         return f"{score} {status} ({reused}){' — ' + row['reason'] if row['reason'] else ''}"
+
+
+def _read_report(path: Path) -> Report | None:
+    """A report the grader wrote (its contract: docs/report.schema.json, which the suite checks)."""
+    return cast("Report | None", _read_json(path))
 
 
 def _read_json(path: Path) -> dict | None:

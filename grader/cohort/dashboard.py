@@ -23,10 +23,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 from grader.catalogue import Catalogue
+from grader.checking.verdicts import MISTAKE, NOT_LOADED
 from grader.cohort import gradebook
 from grader.config import CheckSpec, Course, Exercise
 from grader.report import page
-from grader.report.model import NOT_MEASURED, write_text
+from grader.report.model import NOT_MEASURED, CheckReport, ExerciseReport, Report, write_text
 
 # The student page's style, and the dashboard's own additions.
 STYLES = ("page.css", "cohort.css", "similarity.css")
@@ -36,11 +37,10 @@ CONCEPT_MIN_SHARE = 10  # % of the students a check judged, and at least
 CONCEPT_MIN_STUDENTS = 2  # students: below either, a mistake is one student's, not the cohort's
 CONCEPTS_SHOWN = 12
 REASONS_PER_CHECK = 3
-# Reasons that say the work is not there (yet), or the grader's own trouble: shown under their check,
-# but not as a concept the cohort missed.
-NOT_A_CONCEPT = {"a_faire", "fichier_absent", "fonction_absente", "signature", "erreur_syntaxe",
-                 "fichier_vide", "pas_du_python", "encodage", "script_a_faire",
-                 "garde_pas_encore_verifiable", "inconnu", "erreur_interne", "non_execute"}
+# The kinds of reasons that can be a concept the cohort missed (a module that did not load is the
+# guard's); the others say the work is not there (yet), or the grader's own trouble: shown under
+# their check only (grader.checking.verdicts.KINDS).
+CONCEPT_KINDS = (MISTAKE, NOT_LOADED)
 UNKNOWN_KEY = "inconnu"
 
 
@@ -55,6 +55,7 @@ class Reason:
     concept: str  # the teacher's phrase: "ont joint un processus avant de vider la file"
     students: int
     judged: int
+    kind: str = MISTAKE  # what the verdict says of the submission (grader.checking.verdicts.KINDS)
 
     @property
     def share(self) -> int:
@@ -206,11 +207,12 @@ def _has_full_marks(row: dict, exercise_id: str, score: float, course_max: float
     return maximum > 0 and score >= maximum - 1e-9
 
 
-def _check(exercise_id: str, spec: CheckSpec, reports: list[dict], texts: Catalogue) -> CheckStats:
+def _check(exercise_id: str, spec: CheckSpec, reports: list[Report], texts: Catalogue) -> CheckStats:
     """The check's pass rate among the students it judged (a pending check judged nobody)
     and the reasons of its failures, most frequent first."""
     stats = CheckStats(exercise_id, spec.id, texts.check_title(exercise_id, spec.id), spec.category)
     failing: Counter[str] = Counter()
+    kinds: dict[str, str] = {}
     for report in reports:
         check = _check_of(report, exercise_id, spec.id)
         if check is None:
@@ -222,9 +224,11 @@ def _check(exercise_id: str, spec: CheckSpec, reports: list[dict], texts: Catalo
         if check["status"] == "passed":
             stats.passed += 1
         else:
-            failing[check.get("message_key") or UNKNOWN_KEY] += 1
+            key = check.get("message_key") or UNKNOWN_KEY
+            failing[key] += 1
+            kinds.setdefault(key, check.get("kind", MISTAKE))  # none before schema 3
     stats.reasons = [Reason(key, concept_phrase(texts, exercise_id, stats.title, key), count,
-                            stats.judged)
+                            stats.judged, kinds[key])
                      for key, count in sorted(failing.items(), key=lambda item: (-item[1], item[0]))]
     return stats
 
@@ -244,7 +248,7 @@ def concepts(exercises: list[ExerciseStats]) -> list[Concept]:
     a misunderstanding."""
     found = [Concept(reason, check) for exercise in exercises for check in exercise.checks
              for reason in check.reasons
-             if reason.key not in NOT_A_CONCEPT and reason.share >= CONCEPT_MIN_SHARE
+             if reason.kind in CONCEPT_KINDS and reason.share >= CONCEPT_MIN_SHARE
              and reason.students >= CONCEPT_MIN_STUDENTS]
     found.sort(key=lambda concept: (-concept.reason.share, -concept.reason.students,
                                     concept.check.anchor))
@@ -275,14 +279,14 @@ def _percentages(rows: list[dict]) -> list[float]:
             and row.get("max_score")]
 
 
-def _section(report: dict | None, exercise_id: str) -> dict | None:
-    return next((section for section in (report or {}).get("exercises", [])
+def _section(report: Report | None, exercise_id: str) -> ExerciseReport | None:
+    return next((section for section in (report["exercises"] if report else [])
                  if section.get("id") == exercise_id), None)
 
 
-def _check_of(report: dict, exercise_id: str, check_id: str) -> dict | None:
+def _check_of(report: Report, exercise_id: str, check_id: str) -> CheckReport | None:
     section = _section(report, exercise_id)
-    return next((check for check in (section or {}).get("checks", [])
+    return next((check for check in (section["checks"] if section else [])
                  if check.get("id") == check_id), None)
 
 

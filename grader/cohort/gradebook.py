@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from grader.catalogue import Catalogue
+from grader.report.model import Report
 
 COLUMNS = ("id", "name", "status", "reason", "pending", "score", "max_score")
 GRADED = ("ok", "review")  # a row with a grade: final (ok) or provisional (review: checks pending)
@@ -19,13 +20,13 @@ ENCODING = "utf-8-sig"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
-def row(student_id: str, name: str, report: dict | None, *, problem: str = "", notes: str = "",
+def row(student_id: str, name: str, report: Report | None, *, problem: str = "", notes: str = "",
         page: str | None = None) -> dict:
     """The gradebook row of a student: ``ok`` when graded, ``review`` when graded but some checks
     could not be measured (named in ``pending``: the grade is provisional, out of the same maximum),
     ``error`` with ``problem`` (why it could not be graded, or not fully) otherwise; ``notes`` (e.g.
     a duplicate) go in the reason of a graded row."""
-    pending = [f"{entry['exercise']}:{entry['check']}" for entry in (report or {}).get("pending", [])]
+    pending = [f"{entry['exercise']}:{entry['check']}" for entry in (report or {"pending": []})["pending"]]
     return {"id": student_id, "name": name,
             "status": "error" if problem else "review" if pending else "ok",
             "reason": problem or notes, "pending": pending,

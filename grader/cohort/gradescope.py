@@ -42,15 +42,16 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from grader import catalogue as catalogues
 from grader import config
 from grader.catalogue import Catalogue
-from grader.checking.visibility import stricter
 from grader.report import model
-from grader.report.model import NOT_MEASURED
+from grader.report.model import NOT_MEASURED, CheckReport, ExerciseReport, Report
+from grader.report.visibility import stricter
 from grader.run.process_tree import kill_group
 
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
@@ -104,7 +105,7 @@ exit 0
 # -- results.json -------------------------------------------------------------------------------
 
 
-def results(report: dict, texts: Catalogue, *, visibility: str = "visible") -> dict:
+def results(report: Report, texts: Catalogue, *, visibility: str = "visible") -> dict:
     """Gradescope's results.json for ``report`` (the JSON contract of ``grader/report/model.py``)."""
     _check_visibility(visibility)
     tests = [_test(exercise, position, check, texts, visibility)
@@ -128,7 +129,8 @@ def results_for_error(reason: str, *, max_score: float) -> dict:
                        "status": "failed", "output": reason, "visibility": "visible"}]}
 
 
-def _test(exercise: dict, position: int, check: dict, texts: Catalogue, visibility: str) -> dict:
+def _test(exercise: ExerciseReport, position: int, check: CheckReport, texts: Catalogue,
+          visibility: str) -> dict:
     labels = _labels(texts)
     short = exercise["id"].split("_", 1)[0]
     pending = check["status"] in NOT_MEASURED
@@ -140,7 +142,7 @@ def _test(exercise: dict, position: int, check: dict, texts: Catalogue, visibili
             "status": "passed" if check["status"] == "passed" else "failed",
             "output": _test_output(check, texts), "output_format": OUTPUT_FORMAT,
             "tags": [check.get("category", ""), exercise["id"]],
-            # course.yaml's visibility of the check (in the report), unless the whole is stricter
+            # the check's visibility (its exercise.yaml, in the report), unless the whole is stricter
             "visibility": stricter(visibility, check.get("visibility", "visible"))}
 
 
@@ -150,7 +152,7 @@ def _exercise_number(exercise_id: str) -> int:
     return int(digits) if digits.isdigit() else 0
 
 
-def _test_output(check: dict, texts: Catalogue) -> str:
+def _test_output(check: CheckReport, texts: Catalogue) -> str:
     parts = []
     if check["status"] in NOT_MEASURED:
         parts.append(_labels(texts)("gradescope.pending_output"))
@@ -163,10 +165,10 @@ def _test_output(check: dict, texts: Catalogue) -> str:
     return "\n\n".join(parts)
 
 
-def _summary(report: dict, texts: Catalogue) -> str:
+def _summary(report: Report, texts: Catalogue) -> str:
     """Seed, start method and machine: what the student needs to replay it and to read why a check
     is pending."""
-    machine = report.get("machine") or {}
+    machine: Mapping[str, Any] = report.get("machine") or {}
     load = machine.get("load")
     facts = [f"{texts.page('seed')} {report.get('seed', '?')}",
              texts.page("start_method", methode=report.get("start_method", "?")),

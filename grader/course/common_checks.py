@@ -7,8 +7,8 @@ from typing import cast
 
 import pytest
 
-from grader.checking.submission import ExerciseUnderTest, last_output, unfinished
-from grader.checking.verdicts import CheckFailed
+from grader.checking.exercise_under_test import ExerciseUnderTest, last_output, unfinished
+from grader.checking.verdicts import CheckFailed, NotWritten
 from grader.run.harness import Step
 
 SHOWN_LINES = 5
@@ -41,7 +41,7 @@ def test_import_sans_effet(student: ExerciseUnderTest) -> None:
         raise CheckFailed("import_affiche", sortie="\n".join(printed.splitlines()[:SHOWN_LINES]))
     if "NotImplementedError" in last_output(student.script_run):
         # An empty module imports cleanly too: the guard counts once the demonstration runs.
-        raise CheckFailed("garde_pas_encore_verifiable", fichier=student.file_name)
+        raise NotWritten("garde_pas_encore_verifiable", fichier=student.file_name)
 
 
 def test_script_sous_spawn(student: ExerciseUnderTest) -> None:
@@ -56,8 +56,11 @@ def test_script_sous_spawn(student: ExerciseUnderTest) -> None:
         raise unfinished(run, None, student.file_name)
     if run.returncode != 0:
         output = last_output(run)
-        key = "script_a_faire" if "NotImplementedError" in output else "script_echoue"
-        raise CheckFailed(key, code=run.returncode, fichier=student.file_name, details=output)
+        if "NotImplementedError" in output:
+            raise NotWritten("script_a_faire", code=run.returncode, fichier=student.file_name,
+                             details=output)
+        raise CheckFailed("script_echoue", code=run.returncode, fichier=student.file_name,
+                          details=output)
     if not calls_in_main_block(student.folder / student.file_name):
         raise CheckFailed("script_sans_demonstration", fichier=student.file_name)
 

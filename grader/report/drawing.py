@@ -10,9 +10,12 @@ language.
 from __future__ import annotations
 
 import math
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from grader.checking.verdicts import DETAIL
+from grader.report.model import CheckReport
 
 WIDTH = 800  # viewBox units; the page scales the picture to its column
 PLOT_LEFT, PLOT_RIGHT = 170, WIDTH - 24
@@ -26,7 +29,9 @@ MAX_ROWS = 4  # overlapping tasks of one process (threads) stack up to this many
 FUNCTION_COLOURS = 6  # css classes f0 … f5 in page.css
 # Bounds of a timing check, drawn as a line after the start of the call it judged.
 BOUND_FACTS = {"borne": "bound"}
-STUCK_ENTRY = re.compile(r"^pid (?P<pid>\d+)(?P<main>\*)?(?: \[(?P<target>[^\]]+)\])?: (?P<place>.*)$")
+# The records of where each process was (grader.checking.observe.located): detail key -> whether the
+# record is the student's main process (drawn on the first lane).
+PLACE_DETAILS = {"lieu": False, "lieu_principal": True, "lieu_enfant": False}
 
 
 @dataclass(frozen=True)
@@ -124,7 +129,8 @@ class _Scale:
         return round(self.break_x + self.BREAK_GAP + rest * share, 1)
 
 
-def timeline(run: dict, checks: list[dict], colours: dict[str, str] | None = None) -> Timeline | None:
+def timeline(run: dict, checks: Sequence[CheckReport],
+             colours: dict[str, str] | None = None) -> Timeline | None:
     """The picture of ``run``, with the marks from the facts of the ``checks`` that judged it;
     ``None`` when there is nothing to see (no task, no child, no hang). ``colours`` (from
     ``function_colours``) keeps a function's colour the same in every picture of an exercise."""
@@ -197,22 +203,23 @@ def _shown_children(run: dict) -> list[dict]:
                                               process.get("started") or 0))
 
 
-def _stuck_places(checks: list[dict]) -> dict[int, tuple[bool, str, str | None]]:
+def _stuck_places(checks: Sequence[CheckReport]) -> dict[int, tuple[bool, str, str | None]]:
     """pid -> (is the main process, where it was, what it was started for), read from the
-    ``processus`` fact of a check that diagnosed a hang."""
+    ``processus`` fact of a check that diagnosed a hang: a list of place records."""
     places = {}
     for check in checks:
-        text = (check.get("facts") or {}).get("processus")
-        if not isinstance(text, str):
-            continue
-        for entry in text.split("; "):
-            found = STUCK_ENTRY.match(entry.strip())
-            if found:
-                places[int(found["pid"])] = (bool(found["main"]), found["place"], found["target"])
+        records = (check.get("facts") or {}).get("processus")
+        for record in records if isinstance(records, list) else []:
+            if not isinstance(record, dict) or record.get(DETAIL) not in PLACE_DETAILS:
+                continue
+            pid, place, target = record.get("pid"), record.get("lieu"), record.get("cible")
+            if isinstance(pid, int) and isinstance(place, str):
+                places[pid] = (PLACE_DETAILS[record[DETAIL]], place,
+                               target if isinstance(target, str) else None)
     return places
 
 
-def _bound(checks: list[dict], steps: list[dict]) -> tuple[float, str, float] | None:
+def _bound(checks: Sequence[CheckReport], steps: list[dict]) -> tuple[float, str, float] | None:
     """(moment, kind, value) of a timing bound: it counts from the start of the student's call."""
     call = next((step for step in steps if step.get("function")
                  and not str(step["function"]).startswith("@")), None)

@@ -12,23 +12,102 @@ import platform
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any, TypedDict
 
 from grader.catalogue import Catalogue
 from grader.checking.grading import Results
+from grader.checking.verdicts import INTERNAL
 from grader.config import Course
 from grader.run import sandbox
 from grader.run.harness import OMITTED
 
-SCHEMA = 2  # 2: a check the machine could not measure is ``pending`` and keeps its max_score
+# 2: a check the machine could not measure is ``pending`` and keeps its max_score; 3: every check
+# not passed says its ``kind`` (a report of 2 read back: its checks read as mistakes).
+SCHEMA = 3
 FAILING = ("failed", "error")
 PENDING = "pending"
 NOT_MEASURED = (PENDING, "skipped")  # "skipped": the same, in reports of schema 1
 ALL_PASSED, SOME_FAILED, PROVISIONAL = 0, 1, 3  # exit statuses of ``check`` (2: usage error)
 
 
+# -- the report's types (its contract: docs/report.md, docs/report.schema.json) -------------------
+# What the terminal, the page, the cohort and the exports read. A report read back from a JSON file
+# is trusted to follow them as far as the schema says (the suite validates every report it makes).
+
+class _CheckRequired(TypedDict):
+    id: str
+    title: str
+    category: str  # grader.config.CATEGORIES
+    status: str  # passed, failed, error, pending ("skipped" in reports of schema 1)
+    score: float
+    max_score: float
+    message: str
+    duration_s: float
+
+
+class CheckReport(_CheckRequired, total=False):
+    """One check's verdict."""
+
+    kind: str  # every check not passed: grader.checking.verdicts.KINDS
+    hint: str
+    message_key: str
+    facts: dict[str, Any]  # measured values, and details (grader.checking.verdicts.Detail) to word
+    details: str  # the student's traceback and last output
+    runs: list[int]  # the harness runs it read (their timelines are the exercise's runs)
+    visibility: str  # grader.report.visibility.VISIBILITIES
+
+
+class _ExerciseRequired(TypedDict):
+    id: str
+    title: str
+    score: float
+    max_score: float
+    checks: list[CheckReport]
+
+
+class ExerciseReport(_ExerciseRequired, total=False):
+    """One exercise: its checks in the course's order, the timeline of each run."""
+
+    runs: list[dict[str, Any]]  # grader.checking.observe.timeline of each harness run
+    unwritten: list[str]  # the functions the file still leaves to write
+
+
+class PendingCheck(TypedDict):
+    exercise: str
+    check: str
+
+
+class Machine(TypedDict):
+    cpus: int | None
+    python: str
+    platform: str
+    load: list[float] | None
+
+
+class _ReportRequired(TypedDict):
+    schema: int
+    submission: str
+    score: float
+    max_score: float
+    seed: int
+    start_method: str
+    pending: list[PendingCheck]
+    exercises: list[ExerciseReport]
+
+
+class Report(_ReportRequired, total=False):
+    """The report of one submission."""
+
+    containment: str  # "bubblewrap" (grader.run.sandbox) or "process-tree"
+    language: str
+    graded_at: str
+    machine: Machine
+    internal_errors: int
+
+
 def build(results: Results, course: Course, exercises: list[str], catalogue: Catalogue, *,
           submission: Path, seed: int, start_method: str,
-          only: set[tuple[str, str]] | None = None) -> dict:
+          only: set[tuple[str, str]] | None = None) -> Report:
     """The report for ``exercises`` of ``submission`` (of the checks ``only`` names, when given:
     (exercise, check) pairs graded alone to measure them again, a partial report)."""
     verdicts = {}
@@ -63,21 +142,22 @@ def build(results: Results, course: Course, exercises: list[str], catalogue: Cat
     }
 
 
-def combine(parts: list[dict], course: Course, *, submission: str) -> dict:
+def combine(parts: list[Report], course: Course, *, submission: str) -> Report:
     """One report from reports of the same submission on different exercises (a cohort grades the
     timing exercises apart from the others), exercises in the course's order."""
     order = list(course.exercises)
     sections = sorted((section for part in parts for section in part["exercises"]),
                       key=lambda section: order.index(section["id"]))
-    combined = dict(parts[0], submission=submission, exercises=sections)
+    combined = parts[0].copy()
+    combined["submission"], combined["exercises"] = submission, sections
     combined["score"] = round(sum(section["score"] for section in sections), 2)
     combined["max_score"] = round(sum(section["max_score"] for section in sections), 2)
-    combined["internal_errors"] = sum(part["internal_errors"] for part in parts)
+    combined["internal_errors"] = sum(part.get("internal_errors", 0) for part in parts)
     combined["pending"] = pending_checks(sections)
     return combined
 
 
-def replace_checks(built: dict, again: dict) -> dict:
+def replace_checks(built: Report, again: Report) -> Report:
     """``built`` with the checks that ``again`` measured anew (a re-measure of pending checks, same
     seed): those checks take their new verdict, every other keeps its own; scores added up again."""
     measured = {(section["id"], check["id"]): check
@@ -86,20 +166,23 @@ def replace_checks(built: dict, again: dict) -> dict:
     for section in built["exercises"]:
         checks = [measured.get((section["id"], check["id"]), check) if check["status"] == PENDING
                   else check for check in section["checks"]]
-        sections.append(_totalled(dict(section, checks=checks)))
-    updated = dict(built, exercises=sections, pending=pending_checks(sections))
+        again_section = section.copy()
+        again_section["checks"] = checks
+        sections.append(_totalled(again_section))
+    updated = built.copy()
+    updated["exercises"], updated["pending"] = sections, pending_checks(sections)
     updated["score"] = round(sum(section["score"] for section in sections), 2)
     return updated
 
 
-def pending_checks(sections: list[dict]) -> list[dict]:
+def pending_checks(sections: list[ExerciseReport]) -> list[PendingCheck]:
     """The checks this machine could not measure, by exercise: what makes the grade provisional,
     and what ``--retry-pending`` measures again."""
     return [{"exercise": section["id"], "check": check["id"]}
             for section in sections for check in section["checks"] if check["status"] == PENDING]
 
 
-def provisional_note(report: dict, catalogue: Catalogue) -> str:
+def provisional_note(report: Report, catalogue: Catalogue) -> str:
     """Why the grade is provisional, and the command that measures the pending checks again."""
     exercises = list(dict.fromkeys(pending["exercise"] for pending in report["pending"]))
     command = " ".join(["python -m grader check", report["submission"]]
@@ -140,28 +223,30 @@ def machine_load() -> list[float] | None:
 
 
 def _exercise(exercise, verdicts: dict, catalogue: Catalogue,
-              only: set[tuple[str, str]] | None = None) -> dict:
+              only: set[tuple[str, str]] | None = None) -> ExerciseReport:
     checks = [_check(exercise.id, spec, verdicts.get((exercise.id, spec.id)), catalogue)
               for spec in exercise.checks.values() if only is None or (exercise.id, spec.id) in only]
     return _totalled({"id": exercise.id, "title": catalogue.exercise_title(exercise.id),
-                      "checks": checks})
+                      "score": 0.0, "max_score": 0.0, "checks": checks})
 
 
-def _totalled(section: dict) -> dict:
+def _totalled(section: ExerciseReport) -> ExerciseReport:
     """The section with its score and maximum added up from its checks (every check counts in the
     maximum, whatever its status: the denominator is the course's)."""
-    checks = section["checks"]
-    return dict(section, score=round(sum(check["score"] for check in checks), 2),
-                max_score=round(sum(check["max_score"] for check in checks), 2))
+    totalled = section.copy()
+    totalled["score"] = round(sum(check["score"] for check in section["checks"]), 2)
+    totalled["max_score"] = round(sum(check["max_score"] for check in section["checks"]), 2)
+    return totalled
 
 
-def _check(exercise_id: str, spec, verdict: dict | None, catalogue: Catalogue) -> dict:
+def _check(exercise_id: str, spec, verdict: dict | None, catalogue: Catalogue) -> CheckReport:
     if verdict is None or "status" not in verdict:  # never ran: a grader bug, not the student's
-        verdict = {"status": "error", "key": "non_execute", "facts": {}, "internal": True}
+        verdict = {"status": "error", "kind": INTERNAL, "key": "non_execute", "facts": {},
+                   "internal": True}
     status = verdict["status"]
     facts = verdict.get("facts", {})
     message, hint = catalogue.message(verdict["key"], facts) if "key" in verdict else ("", "")
-    entry = {"id": spec.id, "title": catalogue.check_title(exercise_id, spec.id),
+    entry: CheckReport = {"id": spec.id, "title": catalogue.check_title(exercise_id, spec.id),
              "category": spec.category, "status": status,
              "score": spec.points if status == "passed" else 0.0, "max_score": spec.points,
              "message": message, "hint": hint, "duration_s": round(verdict.get("duration_s", 0.0), 3)}
@@ -171,6 +256,8 @@ def _check(exercise_id: str, spec, verdict: dict | None, catalogue: Catalogue) -
         entry["runs"] = verdict["runs"]
     if verdict.get("key"):
         entry["message_key"] = verdict["key"]
+    if status != "passed":  # what the verdict says of the submission (grader.checking.verdicts.KINDS)
+        entry["kind"] = verdict.get("kind", INTERNAL)
     if facts:
         entry["facts"] = {key: value for key, value in facts.items() if key != "details"}
     return entry
@@ -182,7 +269,7 @@ def worded_output(text: str, catalogue: Catalogue) -> str:
                                                   limite_ko=mark[2]), text)
 
 
-def exit_code(report: dict) -> int:
+def exit_code(report: Report) -> int:
     """0 when every check passed, 1 when any failed or errored, 3 when the only shortfall is
     checks this machine could not measure (the grade is provisional, not wrong)."""
     statuses = [check["status"] for exercise in report["exercises"] for check in exercise["checks"]]
@@ -191,8 +278,8 @@ def exit_code(report: dict) -> int:
     return PROVISIONAL if PENDING in statuses else ALL_PASSED
 
 
-def write_json(report: dict, path: Path) -> None:
-    write_text(json.dumps(report, ensure_ascii=False, indent=2), path)
+def write_json(data: object, path: Path) -> None:
+    write_text(json.dumps(data, ensure_ascii=False, indent=2), path)
 
 
 def write_text(text: str, path: Path) -> None:

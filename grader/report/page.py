@@ -18,18 +18,18 @@ import jinja2
 
 from grader import catalogue as catalogues
 from grader.catalogue import Catalogue
+from grader.checking.verdicts import NOT_LOADED, NOT_THERE, NOT_WRITTEN
 from grader.report import drawing
-from grader.report.model import provisional_note, write_text
+from grader.report.model import CheckReport, ExerciseReport, Report, provisional_note, write_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATUS_SYMBOLS = {"passed": "✔", "failed": "✘", "error": "!", "pending": "?"}
 FAILING = ("failed", "error")
 # The input that made a check fail, as the check shortened it: fact -> its label on the page.
 SHOWN_FACTS = {"entree": "input", "attendu": "expected", "obtenu": "obtained"}
-# Verdicts that say the code is not there to run yet (a stub, a missing file): a picture of the
-# grader's calls into it would show nothing the message does not already say.
-NOTHING_TO_SEE = {"a_faire", "fichier_absent", "erreur_syntaxe", "exception_import",
-                  "fonction_absente", "signature", "processus_a_l_import"}
+# Verdicts that say the code is not there to run yet (a stub, a missing file, a module that did not
+# load): a picture of the grader's calls into it would show nothing the message does not already say.
+NOTHING_TO_SEE = (NOT_WRITTEN, NOT_THERE, NOT_LOADED)
 
 
 @dataclass
@@ -43,7 +43,7 @@ class Figure:
 
 @dataclass
 class CheckView:
-    check: dict
+    check: CheckReport
     figures: list[Figure] = field(default_factory=list)
     see_also: list[tuple[str, str]] = field(default_factory=list)  # (anchor, title of its host)
     chart: drawing.Chart | None = None
@@ -57,7 +57,7 @@ class CheckView:
         return [(label, facts[key]) for key, label in SHOWN_FACTS.items() if key in facts]
 
 
-def render(report: dict, texts: Catalogue | None = None) -> str:
+def render(report: Report, texts: Catalogue | None = None) -> str:
     """The page for ``report``, in the report's language unless ``texts`` is given."""
     texts = texts or catalogues.load(report.get("language") or catalogues.DEFAULT_LANGUAGE)
     css = environment().get_template("page.css").render()
@@ -69,7 +69,7 @@ def render(report: dict, texts: Catalogue | None = None) -> str:
         provisional=provisional_note(report, texts) if report.get("pending") else "")
 
 
-def write(report: dict, path: Path, texts: Catalogue | None = None) -> None:
+def write(report: Report, path: Path, texts: Catalogue | None = None) -> None:
     """Write the page, whole or not at all (a student may open it while it is being written)."""
     write_text(render(report, texts), path)
 
@@ -105,7 +105,7 @@ def _load(load: list[float] | None) -> str | None:
 # -- which check shows which run ------------------------------------------------------------------
 
 
-def _exercise_view(exercise: dict) -> dict:
+def _exercise_view(exercise: ExerciseReport) -> dict:
     views = [CheckView(check) for check in exercise.get("checks", [])]
     _place_timelines(exercise, views)
     for view in views:
@@ -113,14 +113,14 @@ def _exercise_view(exercise: dict) -> dict:
     return {**exercise, "views": views, "counts": _counts(exercise)}
 
 
-def _place_timelines(exercise: dict, views: list[CheckView]) -> None:
+def _place_timelines(exercise: ExerciseReport, views: list[CheckView]) -> None:
     """Each run is drawn once, beside the check it explains best; the failing checks that judged
     from it too link to it."""
     runs = {run.get("run", run.get("harness_pid")): run for run in exercise.get("runs", [])}
     colours = drawing.function_colours(list(runs.values()))
     for pid, run in runs.items():
         readers = [view for view in views if pid in view.check.get("runs", [])
-                   and view.check.get("message_key") not in NOTHING_TO_SEE]
+                   and view.check.get("kind") not in NOTHING_TO_SEE]
         picture = drawing.timeline(run, [view.check for view in readers], colours) if readers else None
         if picture is None:
             continue
@@ -148,6 +148,6 @@ def _host(readers: list[CheckView]) -> CheckView:
     return readers[0]
 
 
-def _counts(exercise: dict) -> list[tuple[str, int]]:
+def _counts(exercise: ExerciseReport) -> list[tuple[str, int]]:
     statuses = [check["status"] for check in exercise.get("checks", [])]
     return [(status, statuses.count(status)) for status in STATUS_SYMBOLS if statuses.count(status)]

@@ -14,8 +14,9 @@ from collections.abc import Callable
 from typing import TextIO
 
 from grader.catalogue import Catalogue
+from grader.checking.verdicts import NOT_WRITTEN
 from grader.report import console
-from grader.report.model import provisional_note
+from grader.report.model import CheckReport, ExerciseReport, Report, provisional_note
 
 # "pending" (schema 2) is a check the machine could not measure; "skipped" is its schema 1 name.
 SYMBOLS = {"passed": "✔", "failed": "✘", "error": "!", "pending": "?", "skipped": "?"}
@@ -23,9 +24,6 @@ COLOURS = {"passed": "32", "failed": "31", "error": "35", "pending": "33", "skip
 FAILING = ("failed", "error")
 DETAIL_LINES = 8
 WIDTH = 96
-# The message keys that say "this function (or the script calling it) is not written yet".
-NOT_WRITTEN = {"a_faire"}
-NOT_WRITTEN_GUARD = {"garde_pas_encore_verifiable", "script_a_faire"}
 
 
 def visible(text: str) -> str:
@@ -41,22 +39,22 @@ def use_colour(stream: TextIO) -> bool:
     return console.colour(stream)
 
 
-def not_started(exercise: dict) -> list[str] | None:
+def not_started(exercise: ExerciseReport) -> list[str] | None:
     """The functions still to write when the exercise is not started at all (every check fails
     because a function is not written yet), else None. The report lists them (``unwritten``, read
     from the file); a report without that list gives those the checks named."""
     checks = exercise["checks"]
-    keys = {check.get("message_key") for check in checks}
-    if not checks or any(check["status"] not in FAILING for check in checks):
+    if not checks or any(check["status"] not in FAILING or check.get("kind") != NOT_WRITTEN
+                         for check in checks):
         return None
-    if not keys <= NOT_WRITTEN | NOT_WRITTEN_GUARD or not keys & NOT_WRITTEN:
+    # The guard's checks say so of the whole file; at least one check names a function to write.
+    functions = [check.get("facts", {}).get("fonction") for check in checks]
+    if not any(functions):
         return None
-    functions = [check.get("facts", {}).get("fonction") for check in checks
-                 if check.get("message_key") in NOT_WRITTEN]
     return exercise.get("unwritten") or list(dict.fromkeys(name for name in functions if name))
 
 
-def render(report: dict, catalogue: Catalogue, colour: bool = False,
+def render(report: Report, catalogue: Catalogue, colour: bool = False,
            rerun: Callable[[list[str]], str] | None = None) -> str:
     paint = _painter(colour)
     lines = [f"{catalogue.word('submission')} : {visible(str(report['submission']))}   "
@@ -87,13 +85,13 @@ def render(report: dict, catalogue: Catalogue, colour: bool = False,
     return "\n".join(lines) + "\n"
 
 
-def _details(exercise: dict, paint) -> list[str]:
+def _details(exercise: ExerciseReport, paint) -> list[str]:
     """Each check that did not pass; checks that failed for the same reason share its text."""
     failing = [check for check in exercise["checks"] if check["status"] != "passed"]
     if not failing:
         return []
     lines = ["", paint("title", f"{exercise['id']} — {exercise['title']}")]
-    groups: dict[tuple, list[dict]] = {}
+    groups: dict[tuple, list[CheckReport]] = {}
     for check in failing:
         details = check.get("details") if check["status"] == "error" else None
         groups.setdefault((check["message"], check.get("hint"), details), []).append(check)
@@ -110,7 +108,7 @@ def _details(exercise: dict, paint) -> list[str]:
     return lines
 
 
-def _next_steps(report: dict, unwritten: dict, catalogue: Catalogue,
+def _next_steps(report: Report, unwritten: dict, catalogue: Catalogue,
                 rerun: Callable[[list[str]], str] | None) -> list[str]:
     """Where to start (the first exercise not passed) and how to grade again only those."""
     not_passed = [exercise for exercise in report["exercises"]
@@ -138,7 +136,7 @@ def _plural(catalogue: Catalogue, count: int) -> str:
     return catalogue.text("words.function_one" if count == 1 else "words.function_many")
 
 
-def _score(section: dict) -> str:
+def _score(section: ExerciseReport | Report) -> str:
     return f"{section['score']:g} / {section['max_score']:g}"
 
 
@@ -150,7 +148,7 @@ def _painter(colour: bool):
     return paint
 
 
-def print_report(report: dict, catalogue: Catalogue, stream: TextIO | None = None,
+def print_report(report: Report, catalogue: Catalogue, stream: TextIO | None = None,
                  rerun: Callable[[list[str]], str] | None = None) -> None:
     stream = stream or sys.stdout
     stream.write(render(report, catalogue, use_colour(stream), rerun))

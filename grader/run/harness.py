@@ -106,7 +106,7 @@ class Run:
     breach: str | None = None  # "processes" or "memory" when the watchdog stopped the tree
     cpu_wait_s: float = 0.0  # added to the limit: the time the tree waited for a core (Linux)
     # The functions that stop the run if called, each with where it was seen looping before.
-    known_loops: dict[str, str] = field(default_factory=dict)
+    known_loops: dict[str, dict[str, object]] = field(default_factory=dict)
     witness: Witness | None = None  # what the grader saw of the tree from outside
     fatal_errors: dict[int, str] = field(default_factory=dict)  # pid -> faulthandler's report
     malformed_events: int = 0  # records of the probe's files that are not what the probe writes
@@ -147,7 +147,7 @@ def run_calls(submission: Path, module: str, calls: list[dict], *, time_limit_s:
               constants: Sequence[str] = (), inject: dict | None = None,
               replace: dict[str, str] | None = None, value_writes: bool = False,
               calibrate_pool: int | None = None, limits: Limits | None = None,
-              known_loops: Mapping[str, str] | None = None) -> Run:
+              known_loops: Mapping[str, dict[str, object]] | None = None) -> Run:
     """Import ``module`` from a copy of ``submission`` and make ``calls`` one after another;
     ``replace`` puts the grader's own stand-ins (``mpgrade_probe.STAND_INS``) in place of some
     of the student's functions, in every process of the run; ``value_writes`` has each process

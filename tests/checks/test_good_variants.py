@@ -4,7 +4,7 @@ The variants are small files in ``tests/good/<exercise>/``: keyword arguments, d
 from a context or a subclass of it, helper functions, type hints, logging, ``terminate()`` on
 processes already joined, a producer that closes its queue, the task reached through an alias, a
 default argument or a ``functools.partial``… Each is graded alone: every check passes, or is pending
-for a reason of the machine only (``MACHINE_BOUND``), and the grade is out of the course's maximum.
+for a reason of the machine only (``machine_bound``), and the grade is out of the course's maximum.
 All are graded under ``spawn``; the representative of each exercise (``tests/good/expectations.yaml``)
 under ``fork`` and ``forkserver`` too (``test_good_variants_start_methods.py``). This module grades
 the Pool exercises (ex01–ex05) under ``spawn``, ``test_good_variants_communication.py`` the others:

@@ -8,12 +8,13 @@ import json
 from pathlib import Path
 
 from conftest import DATA
+from grader.report.model import Report
 
 HERE = Path(__file__).parent
 REPORTS = sorted((DATA / "cohort_reports").glob("*.json"))
 
 
-def report(name: str) -> dict:
+def report(name: str) -> Report:
     return json.loads((DATA / "cohort_reports" / f"{name}.json").read_text(encoding="utf-8"))
 
 
@@ -32,7 +33,7 @@ def schema1(schema2: dict) -> dict:
     return older
 
 
-def make_out(out: Path, students: list[tuple[str, str, str, dict | None, str]]) -> Path:
+def make_out(out: Path, students: list[tuple[str, str, str, Report | None, str]]) -> Path:
     """A cohort ``--out`` folder as ``grader/cohort/batch.py`` leaves it, without grading: for each
     (id, name, source folder name, report or None, problem) an entry.json, report.json and page."""
     from grader.cohort import gradebook

@@ -11,11 +11,12 @@ from junitparser import Error, Failure, JUnitXml, Skipped
 from exports_data import HERE, REPORTS, report, schema1
 from grader import catalogue
 from grader.cohort.exports import junit
+from grader.report.model import Report
 
 SCHEMA = xmlschema.XMLSchema(HERE / "data" / "junit-10.xsd")
 
 
-def _written(built: dict, tmp_path, language: str = "fr"):
+def _written(built: Report, tmp_path, language: str = "fr"):
     path = tmp_path / "rapport.junit.xml"
     junit.write(built, path, catalogue.load(language))
     return path

@@ -18,17 +18,17 @@ from pathlib import Path
 
 from grader.cohort.gradebook import GRADED
 from grader.cohort.intake import MOODLE_NAME
-from grader.report.model import NOT_MEASURED
+from grader.report.model import NOT_MEASURED, CheckReport, ExerciseReport, Report
 
 
-def checks(report: dict) -> Iterator[tuple[dict, dict]]:
+def checks(report: Report) -> Iterator[tuple[ExerciseReport, CheckReport]]:
     """Each (exercise, check) of a report, in the report's order."""
     for exercise in report.get("exercises", []):
         for check in exercise.get("checks", []):
             yield exercise, check
 
 
-def measured(check: dict) -> bool:
+def measured(check: CheckReport) -> bool:
     """Whether the grader could measure the check (pending/skipped: not; never a pass)."""
     return check.get("status") not in NOT_MEASURED
 
@@ -53,7 +53,8 @@ class Graded:
         return self.row.get("status") in GRADED and self.row.get("score") is not None
 
     @property
-    def report(self) -> dict | None:
+    def report(self) -> Report | None:
+        """The report the grader wrote (its contract: docs/report.schema.json)."""
         try:
             return json.loads((self.folder / "report.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):

@@ -25,6 +25,7 @@ from typing import Literal, TypedDict
 
 from grader.catalogue import Catalogue
 from grader.cohort.exports import checks, measured
+from grader.report.model import CheckReport, ExerciseReport, Report
 
 VERSION = 1
 OUTPUT_NAME = "result"
@@ -49,7 +50,7 @@ class Result(TypedDict):
     tests: list[Test]
 
 
-def result(report: dict, texts: Catalogue) -> Result:
+def result(report: Report, texts: Catalogue) -> Result:
     """The reporter's JSON for ``report``; ``max_score`` is the report's, never recomputed."""
     label = texts.section("exports")
     tests = [_test(exercise, check, report, texts) for exercise, check in checks(report)]
@@ -65,13 +66,13 @@ def result(report: dict, texts: Catalogue) -> Result:
                   tests=tests)
 
 
-def encoded(report: dict, texts: Catalogue) -> str:
+def encoded(report: Report, texts: Catalogue) -> str:
     """The value of the ``result`` output: base64 of the UTF-8 JSON, as Classroom's graders set it."""
     text = json.dumps(result(report, texts), ensure_ascii=False)
     return base64.b64encode(text.encode("utf-8")).decode("ascii")
 
 
-def publish(report: dict, texts: Catalogue, environment: Mapping[str, str] | None = None) -> str:
+def publish(report: Report, texts: Catalogue, environment: Mapping[str, str] | None = None) -> str:
     """Set the step output ``result``: appended to ``$GITHUB_OUTPUT`` inside GitHub Actions, as a
     step's outputs are set; printed otherwise. Returns the ``result=…`` line."""
     variables = os.environ if environment is None else environment
@@ -85,7 +86,7 @@ def publish(report: dict, texts: Catalogue, environment: Mapping[str, str] | Non
     return line
 
 
-def _test(exercise: dict, check: dict, report: dict, texts: Catalogue) -> Test:
+def _test(exercise: ExerciseReport, check: CheckReport, report: Report, texts: Catalogue) -> Test:
     label = texts.section("exports")
     status: Status = ("error" if not measured(check)
                       else "pass" if check.get("status") == "passed" else "fail")

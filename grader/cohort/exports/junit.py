@@ -16,14 +16,14 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 from grader.catalogue import Catalogue
-from grader.cohort.exports import checks, measured, number
-from grader.report.model import write_text
+from grader.cohort.exports import measured, number
+from grader.report.model import CheckReport, ExerciseReport, Report, write_text
 
 DETAIL_LINES = 20  # of an error's traceback or last output, after its message and hint
 ELEMENT = {"failed": "failure", "error": "error"}
 
 
-def document(report: dict, texts: Catalogue) -> ElementTree.Element:
+def document(report: Report, texts: Catalogue) -> ElementTree.Element:
     """The ``<testsuites>`` element of ``report`` (the JSON contract of ``grader/report/model.py``)."""
     label = texts.section("exports")
     root = ElementTree.Element("testsuites", name=label("junit.suites", soumission=str(
@@ -42,7 +42,7 @@ def document(report: dict, texts: Catalogue) -> ElementTree.Element:
     return root
 
 
-def write(report: dict, path: Path, texts: Catalogue) -> None:
+def write(report: Report, path: Path, texts: Catalogue) -> None:
     """Write the JUnit XML of ``report`` to ``path`` (UTF-8, with its XML declaration)."""
     root = document(report, texts)
     ElementTree.indent(root)
@@ -50,8 +50,8 @@ def write(report: dict, path: Path, texts: Catalogue) -> None:
     write_text('<?xml version="1.0" encoding="UTF-8"?>\n' + text + "\n", path)
 
 
-def _suite(exercise: dict, report: dict, texts: Catalogue) -> ElementTree.Element:
-    cases = [_case(exercise, check, texts) for _, check in checks({"exercises": [exercise]})]
+def _suite(exercise: ExerciseReport, report: Report, texts: Catalogue) -> ElementTree.Element:
+    cases = [_case(exercise, check, texts) for check in exercise["checks"]]
     outcome = [case[0].tag if len(case) else "" for case in cases]
     suite = ElementTree.Element(
         "testsuite", name=exercise["id"], tests=str(len(cases)),
@@ -71,7 +71,7 @@ def _suite(exercise: dict, report: dict, texts: Catalogue) -> ElementTree.Elemen
     return suite
 
 
-def _case(exercise: dict, check: dict, texts: Catalogue) -> ElementTree.Element:
+def _case(exercise: ExerciseReport, check: CheckReport, texts: Catalogue) -> ElementTree.Element:
     label = texts.section("exports")
     case = ElementTree.Element("testcase", classname=exercise["id"],
                                name=check.get("title") or check["id"],
@@ -90,7 +90,7 @@ def _case(exercise: dict, check: dict, texts: Catalogue) -> ElementTree.Element:
     return case
 
 
-def _text(check: dict, texts: Catalogue, message: str) -> str:
+def _text(check: CheckReport, texts: Catalogue, message: str) -> str:
     """The message, then the hint, then (an error) the last lines of what the code showed."""
     parts = [message]
     if check.get("hint"):

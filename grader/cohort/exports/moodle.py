@@ -202,11 +202,12 @@ def fill(worksheet: Worksheet, students: list[Graded], texts: Catalogue) -> Fill
 def comment(student: Graded, texts: Catalogue) -> str:
     """One line for the student: the grade, the exercises short of full marks, provisional."""
     label = texts.section("exports")
-    built = student.report or {}
+    built = student.report
+    sections = built["exercises"] if built else []
     short = [label("moodle.exercise", exercice=section["id"].split("_", 1)[0],
                    score=number(section["score"]), max=number(section["max_score"]))
-             for section in built.get("exercises", []) if section["score"] < section["max_score"]]
-    pending = sum(check.get("status") in NOT_MEASURED for _, check in checks(built))
+             for section in sections if section["score"] < section["max_score"]]
+    pending = sum(check.get("status") in NOT_MEASURED for _, check in checks(built)) if built else 0
     parts = [label("moodle.comment", score=number(student.row["score"]),
                    max=number(student.row["max_score"])),
              label("moodle.to_review", exercices=", ".join(short)) if short

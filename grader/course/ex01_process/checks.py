@@ -8,9 +8,9 @@ from typing import cast
 import pytest
 
 from grader.checking import observe
+from grader.checking.exercise_under_test import ExerciseUnderTest, call
 from grader.checking.expectations import expect_children_joined
 from grader.checking.scenario import Scenario, expect_equal, shorten
-from grader.checking.submission import ExerciseUnderTest, call
 from grader.checking.verdicts import CheckFailed
 from grader.config import Exercise
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from grader.checking import observe
+from grader.checking.exercise_under_test import ExerciseUnderTest, call
 from grader.checking.expectations import expect_pool_closed, expect_process_pool_method
 from grader.checking.scenario import Scenario, expect_equal
-from grader.checking.submission import ExerciseUnderTest, call
 from grader.checking.verdicts import CheckFailed
 
 EXERCISE = Path(__file__).parent.name  # the exercise is its folder

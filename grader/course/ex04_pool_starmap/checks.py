@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from grader.checking import observe
+from grader.checking.exercise_under_test import ExerciseUnderTest, call
 from grader.checking.expectations import (
     MappedCall,
     expect_course_constants,
@@ -15,7 +16,6 @@ from grader.checking.expectations import (
     expect_task_sleeps,
 )
 from grader.checking.scenario import Scenario, count_to_ask, expect_equal
-from grader.checking.submission import ExerciseUnderTest, call
 from grader.checking.verdicts import CheckFailed
 from grader.config import Exercise
 

@@ -13,6 +13,7 @@ import pytest
 
 from grader.checking import observe
 from grader.checking.calibration import pool_startup_s
+from grader.checking.exercise_under_test import ExerciseUnderTest, call
 from grader.checking.expectations import (
     async_bound,
     expect_course_constants,
@@ -21,7 +22,6 @@ from grader.checking.expectations import (
     expect_task_sleeps,
 )
 from grader.checking.scenario import Scenario, count_to_ask, expect_equal
-from grader.checking.submission import ExerciseUnderTest, call
 from grader.checking.verdicts import CannotMeasure, CheckFailed
 from grader.config import Exercise
 from grader.run.harness import Run, Step

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from grader.checking import observe
+from grader.checking.exercise_under_test import ExerciseUnderTest, call
 from grader.checking.expectations import expect_children_joined
 from grader.checking.scenario import Scenario, deadlock_fails, expect_equal, shorten
-from grader.checking.submission import ExerciseUnderTest, call
 from grader.checking.verdicts import CheckFailed, Detail
 from grader.config import Exercise
 from grader.run.harness import Run, Step

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from grader.checking import observe
+from grader.checking.exercise_under_test import ExerciseUnderTest, call
 from grader.checking.expectations import expect_children_joined
 from grader.checking.scenario import Scenario, deadlock_fails, expect_equal, shorten
-from grader.checking.submission import ExerciseUnderTest, call
-from grader.checking.verdicts import CheckFailed, Detail
+from grader.checking.verdicts import CheckFailed, Detail, NotWritten
 from grader.config import Exercise
 
 EXERCISE = Path(__file__).parent.name  # the exercise is its folder
@@ -68,7 +68,7 @@ def _dialogue(responder: Scenario) -> dict:
     talk = responder.helper_value(1, "@dialogue")
     if talk["stuck_at"] is not None:
         if "NotImplementedError" in responder.step(0).stderr:  # the child's output, since its start
-            raise CheckFailed("a_faire", fonction=RESPONDER)
+            raise NotWritten("a_faire", fonction=RESPONDER)
         raise CheckFailed("pas_de_reponse", message=talk["stuck_at"], recues=len(talk["answers"]))
     return talk
 

@@ -15,9 +15,9 @@ import pytest
 
 from grader.checking import observe
 from grader.checking.calibration import cpu_speedup
+from grader.checking.exercise_under_test import ExerciseUnderTest, call
 from grader.checking.expectations import expect_pool_closed
 from grader.checking.scenario import Scenario, count_to_ask, expect_equal
-from grader.checking.submission import ExerciseUnderTest, call
 from grader.checking.verdicts import CannotMeasure, CheckFailed
 from grader.config import Exercise
 

@@ -26,10 +26,11 @@ LOST_UPDATES = ("failed", "increments_perdus", {"processus": 2, "n": 30000, "obt
 
 
 def _todo(function: str) -> tuple:
-    return ("error", "a_faire", {"fonction": function})
+    return ("failed", "a_faire", {"fonction": function}, "not_written")
 
 
-# Verdicts other than "passed", by exercise and check: (status, message key, facts).
+# Verdicts other than "passed", by exercise and check: (status, message key, facts), and the verdict's
+# kind when it is not the status's usual one (``machine_bound`` when pending, else ``mistake``).
 MISTAKES = {
     "complet": {
         "ex03_pool_map": {"duree_dans_la_borne": BUSY},
@@ -84,7 +85,7 @@ MISTAKES = {
 }
 GUARD_OF_A_STUB = {"import_sans_effet": None,  # the stubs import cleanly
                    "script_sous_spawn": ("failed", "script_a_faire",
-                                         {"fichier": "{exercise}.py", "code": 1})}
+                                         {"fichier": "{exercise}.py", "code": 1}, "not_written")}
 
 
 def report(name: str, course: config.Course, texts: catalogue.Catalogue) -> dict:
@@ -98,7 +99,7 @@ def report(name: str, course: config.Course, texts: catalogue.Catalogue) -> dict
                          "score": round(sum(check["score"] for check in checks), 2),
                          "max_score": round(sum(check["max_score"] for check in checks), 2),
                          "checks": checks, "runs": []})
-    return {"schema": 2, "submission": name,
+    return {"schema": 3, "submission": name,
             "score": round(sum(section["score"] for section in sections), 2),
             "max_score": round(sum(section["max_score"] for section in sections), 2),
             "seed": REAL["seed"], "start_method": "spawn", "language": texts.language,
@@ -115,12 +116,12 @@ def _verdict(exercise_id: str, check_id: str, wanted: dict) -> tuple | None:
         return None
     if check_id in GUARD_OF_A_STUB:
         guard = GUARD_OF_A_STUB[check_id]
-        return guard and (guard[0], guard[1], {**guard[2], "fichier": f"{exercise_id}.py"})
+        return guard and (guard[0], guard[1], {**guard[2], "fichier": f"{exercise_id}.py"}, guard[3])
     return wanted["*"]
 
 
 def _check(exercise_id: str, spec, verdict: tuple | None, texts: catalogue.Catalogue) -> dict:
-    status, key, facts = verdict or ("passed", None, {})
+    status, key, facts, *kind = verdict or ("passed", None, {})
     message, hint = texts.message(key, facts) if key else ("", "")
     entry = {"id": spec.id, "title": texts.check_title(exercise_id, spec.id),
              "category": spec.category, "status": status,
@@ -130,6 +131,8 @@ def _check(exercise_id: str, spec, verdict: tuple | None, texts: catalogue.Catal
     if key:
         entry["message_key"] = key
         entry["facts"] = facts
+    if status != "passed":
+        entry["kind"] = kind[0] if kind else "machine_bound" if status == "pending" else "mistake"
     return entry
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from grader.checking import observe
 from grader.checking.scenario import Scenario, expect_equal
-from grader.checking.submission import ExerciseUnderTest, call
+from grader.checking.exercise_under_test import ExerciseUnderTest, call
 from grader.checking.verdicts import CheckFailed
 from grader.config import Exercise
 

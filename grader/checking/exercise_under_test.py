@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import cast
 
 from grader.checking import observe
-from grader.checking.verdicts import CheckFailed, Detail, StudentCodeError
+from grader.checking.verdicts import CheckFailed, Detail, NotLoaded, NotThere, NotWritten, StudentCodeError
 from grader.config import Exercise
 from grader.run import harness, witness
 from grader.run.harness import Run, Step
@@ -36,7 +36,7 @@ class ExerciseUnderTest:
         # The student's functions a run stopped at its time limit while they ran their own code
         # (``observe.looping_functions``), with where: later runs stop as soon as one is called
         # again, so that a hang costs its limit once per exercise, not once per run.
-        self.known_loops: dict[str, str] = {}
+        self.known_loops: dict[str, dict[str, object]] = {}  # function -> where it looped (a place)
 
     @property
     def file_name(self) -> str:
@@ -58,7 +58,7 @@ class ExerciseUnderTest:
         step = run.module_step
         fatal = run.fatal()
         if fatal:
-            raise StudentCodeError("processus_a_l_import", **_where(fatal.get("line")))
+            raise NotLoaded("processus_a_l_import", **_where(fatal.get("line")))
         if step is None or step.status == "unfinished":
             raise unfinished(run, None, self.file_name)
         if step.status == "raised":  # its error is a dict: harness._step gives one even to a forged record
@@ -66,13 +66,13 @@ class ExerciseUnderTest:
         for name, parameters in self.exercise.functions.items():
             found = run.functions.get(name)
             if found is None:
-                raise StudentCodeError("fonction_absente", fonction=name)
+                raise NotThere("fonction_absente", fonction=name)
             names = [parameter for parameter, _ in found]
             if _passes_everything(names):
                 continue  # a decorator without functools.wraps: the call reaches the student's function
             extra_required = [parameter for parameter, required in found[len(parameters):] if required]
             if names[: len(parameters)] != parameters or extra_required:
-                raise StudentCodeError("signature", fonction=name, attendu=", ".join(parameters),
+                raise NotThere("signature", fonction=name, attendu=", ".join(parameters),
                                        trouve=", ".join(names))
         return run
 
@@ -110,10 +110,10 @@ class ExerciseUnderTest:
         """The file exists and is Python text; read here as bytes, never executed here."""
         path = self.folder / self.file_name
         if not path.is_file():
-            raise StudentCodeError("fichier_absent", fichier=self.file_name, dossier=str(self.folder))
+            raise NotThere("fichier_absent", fichier=self.file_name, dossier=str(self.folder))
         problem = source_problem(path)
         if problem:
-            raise StudentCodeError(problem.pop("key"), fichier=self.file_name, **problem)
+            raise NotThere(problem.pop("key"), fichier=self.file_name, **problem)
 
 
 def _passes_everything(names: list[str]) -> bool:
@@ -158,7 +158,7 @@ def returned(run: Run, index: int, function: str, file_name: str) -> object:
     if step.status == "raised":
         error = cast(dict, step.error)  # a dict: harness._step gives one even to a forged record
         if error["type"] == "NotImplementedError":
-            raise CheckFailed("a_faire", fonction=function)
+            raise NotWritten("a_faire", fonction=function)
         facts = dict(fonction=function, type=error["type"], erreur=error["message"],
                      details=error["traceback"], **_where(error.get("where")))
         limit = _limit_reached(run, error)
@@ -177,17 +177,18 @@ def _import_error(run: Run, error: dict) -> StudentCodeError:
     facts = dict(type=error["type"], erreur=error["message"], details=error["traceback"],
                  **_where(error.get("where")))
     if error["type"] in SYNTAX_ERRORS:
-        return StudentCodeError("erreur_syntaxe", **facts)
+        return NotThere("erreur_syntaxe", **facts)
     limit = _limit_reached(run, error)
     if limit:
         return StudentCodeError(limit[0], fonction=AT_IMPORT, limite=limit[1], **facts)
     if error["type"] == "SystemExit":
         return StudentCodeError("sortie_a_l_import", code=error["message"], **facts)
-    return StudentCodeError("exception_import", **facts)
+    return NotLoaded("exception_import", **facts)
 
 
 def _limit_reached(run: Run, error: dict) -> tuple[str, object] | None:
-    """The limit of ``course.yaml`` an exception comes from, and its value, if it does."""
+    """The run limit (``limits:`` of the course or the exercise) an exception comes from, and its
+    value, if it does."""
     if error["type"] == "MemoryError":
         return "memoire_depassee", run.limits.memory_mb
     if error.get("errno") == errno.EFBIG:
@@ -200,7 +201,7 @@ def unfinished(run: Run, function: str | None, file_name: str) -> StudentCodeErr
     a crash, a hang, an exit."""
     fatal = run.fatal()
     if fatal:
-        return StudentCodeError("processus_a_l_import", **_where(fatal.get("line")))
+        return NotLoaded("processus_a_l_import", **_where(fatal.get("line")))
     output = last_output(run)
     at_import = run.module_step is not None and run.module_step.status == "unfinished"
     # The function under way, worded as a detail when it was the import itself.
@@ -218,19 +219,20 @@ def unfinished(run: Run, function: str | None, file_name: str) -> StudentCodeErr
     if crash or signal_name in CRASH_SIGNALS:
         return StudentCodeError("erreur_fatale", fonction=running, details=output,
                                 erreur=crash[0][0] if crash else signal_name,
-                                processus="; ".join(place for _, place in crash) or "?")
+                                processus=[place.as_fact() for _, places in crash for place in places]
+                                or "?")
     if run.status == "known_loop":
         loop = next((event["fn"] for event in run.events_of("known_loop")
                      if event["fn"] in run.known_loops), None)
         if loop is not None:  # else a record the grader did not ask for: the student's own
             return StudentCodeError("boucle_deja_vue", fonction=running, boucle=loop,
-                                    limite=round(run.time_limit_s), processus=run.known_loops[loop],
+                                    limite=round(run.time_limit_s), processus=[run.known_loops[loop]],
                                     details=output)
     if run.status in ("timeout", "known_loop"):
         # Without stack dumps (Windows), the probe's records say which calls never ended.
         places = observe.stuck_places(run, {file_name}) or observe.unfinished_calls(run)
         return StudentCodeError("delai_depasse", fonction=running, limite=round(run.time_limit_s),
-                                processus="; ".join(places) or "?", details=output,
+                                processus=[place.as_fact() for place in places] or "?", details=output,
                                 attente_coeur_s=round(run.cpu_wait_s, 1))
     if signal_name == "SIGXCPU" or (signal_name == "SIGKILL" and _cpu_exhausted(run)):
         return StudentCodeError("limite_cpu", fonction=running, limite=run.limits.cpu_s,

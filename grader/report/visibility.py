@@ -19,18 +19,22 @@ secret: a student who runs the grader has its checks and settings.
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
+from typing import cast
 
 from grader.catalogue import Catalogue
+from grader.report import page
+from grader.report.model import CheckReport, Report
 
 VISIBILITIES = ("visible", "after_due_date", "after_published", "hidden")
 RESTRICTIVENESS = {name: rank for rank, name in enumerate(VISIBILITIES)}
 LATER = ("after_due_date", "after_published")  # shown once published
-KEPT = frozenset({"id", "title", "category", "status", "score", "max_score", "duration_s",
+KEPT = frozenset({"id", "title", "category", "status", "kind", "score", "max_score", "duration_s",
                   "visibility"})
 
 
-def annotate(report: dict, course) -> dict:
+def annotate(report: Report, course) -> Report:
     """``report`` with each check's visibility from ``course`` (``visible`` when unknown)."""
     for exercise in report.get("exercises", []):
         specs = course.exercises[exercise["id"]].checks if exercise["id"] in course.exercises else {}
@@ -40,7 +44,7 @@ def annotate(report: dict, course) -> dict:
     return report
 
 
-def shown(check: dict, published: bool = False) -> bool:
+def shown(check: CheckReport, published: bool = False) -> bool:
     """Whether a student may read the check's details now."""
     setting = check.get("visibility", "visible")
     return setting == "visible" or (published and setting in LATER)
@@ -51,7 +55,7 @@ def stricter(first: str, second: str) -> str:
     return max(first, second, key=lambda name: RESTRICTIVENESS.get(name, 0))
 
 
-def for_students(report: dict, texts: Catalogue, *, published: bool = False) -> dict:
+def for_students(report: Report, texts: Catalogue, *, published: bool = False) -> Report:
     """A copy of ``report`` for student-facing outputs: the checks not shown keep their title,
     status and points, and say when their details come; the runs only they read are dropped."""
     student = copy.deepcopy(report)
@@ -61,7 +65,7 @@ def for_students(report: dict, texts: Catalogue, *, published: bool = False) -> 
         for index, check in enumerate(exercise.get("checks", [])):
             if shown(check, published):
                 continue
-            kept = {key: value for key, value in check.items() if key in KEPT}
+            kept = cast(CheckReport, {key: value for key, value in check.items() if key in KEPT})
             kept["message"] = label("later" if check["visibility"] in LATER else "hidden")
             kept["hint"] = ""
             exercise["checks"][index] = kept
@@ -76,9 +80,6 @@ def for_students(report: dict, texts: Catalogue, *, published: bool = False) -> 
 def publish_pages(out: Path, texts: Catalogue) -> int:
     """Rewrite each student's ``rapport.html`` of a cohort's ``out`` from its full report, with the
     details of ``after_*`` checks now shown; returns how many."""
-    import json
-
-    from grader.report import page
     count = 0
     for path in sorted(Path(out).glob("students/*/report.json")):
         built = json.loads(path.read_text(encoding="utf-8"))

@@ -35,7 +35,7 @@ def test_solutions_get_full_marks(solutions, course_settings):
 
 def test_solutions_report_follows_the_contract(solutions):
     report = solutions.report
-    assert report["schema"] == 2 and report["submission"] == "solutions"
+    assert report["schema"] == 3 and report["submission"] == "solutions"  # 3: each check's kind
     assert report["pending"] == [{"exercise": exercise["id"], "check": check["id"]}
                                  for exercise in report["exercises"] for check in exercise["checks"]
                                  if check["status"] == "pending"]

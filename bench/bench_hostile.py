@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -22,11 +21,11 @@ import time
 from pathlib import Path
 
 import psutil
-import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from grader import config  # noqa: E402  (the repository's grader, whether installed or not)
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # the repository's grader, whether installed or not
+
+import courses  # noqa: E402  (edited copies of the course, as the tests make them)
 
 FLOOD = ROOT / "tests" / "hostile" / "deluge_sortie.py"
 SAMPLE_S = 0.02
@@ -80,12 +79,9 @@ def flood_submission(folder: Path, megabytes: int) -> Path:
 
 def course_with_file_limit(folder: Path, file_mb: int) -> Path:
     """A copy of the shipped course whose runs may write files up to ``file_mb``."""
-    shutil.copytree(config.COURSE_FOLDER, folder, ignore=shutil.ignore_patterns("__pycache__"))
-    course_file = folder / config.COURSE_FILE_NAME
-    settings = yaml.safe_load(course_file.read_text(encoding="utf-8"))
+    settings = courses.shipped_settings()
     settings.setdefault("limits", {})["file_mb"] = file_mb
-    course_file.write_text(yaml.safe_dump(settings, allow_unicode=True), encoding="utf-8")
-    return folder
+    return courses.write_course(folder, settings)
 
 
 def main() -> None:
@@ -98,7 +94,7 @@ def main() -> None:
         folder = flood_submission(work / "deluge", arguments.megabytes)
         command = [sys.executable, "-m", "grader", "check", str(folder), "--exercise", "ex02_main_guard",
                    "--json", str(work / "report.json"),
-                   "--course", str(course_with_file_limit(work / "course", arguments.file_mb))]
+                   "--course", str(course_with_file_limit(work, arguments.file_mb))]
         started = time.monotonic()
         process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         with Sampler(psutil.Process(process.pid)) as sampler:

@@ -229,13 +229,6 @@ def _exercise(exercise_id: str, raw: Any, default_limit: float, default_limits: 
     constants = raw.get("constants", {})
     _expect(isinstance(constants, dict), f"{place}.constants",
             "must map each constant of the module to the course's value")
-    marks = raw.get("marks", {})
-    _expect(isinstance(marks, dict) and all(
-        name in functions and isinstance(pairs, list) and all(
-            isinstance(pair, list) and len(pair) == 2 and pair[0] in MARK_LANES
-            and pair[1] in MARK_KINDS for pair in pairs) for name, pairs in marks.items()),
-        f"{place}.marks", f"must map functions of the exercise to [lane, kind] pairs (lanes: "
-        f"{', '.join(MARK_LANES)}; kinds: {', '.join(MARK_KINDS)})")
     cpu_bound = raw.get("cpu_bound", [])
     _expect(isinstance(cpu_bound, list) and all(name in functions for name in cpu_bound),
             f"{place}.cpu_bound", "must list functions of the exercise")
@@ -248,9 +241,22 @@ def _exercise(exercise_id: str, raw: Any, default_limit: float, default_limits: 
                                            f"{place}.time_limit_s"),
                     limits=Limits(**_limits(raw.get("limits"), default_limits, f"{place}.limits")),
                     cpu_bound=tuple(cpu_bound), constants=constants,
-                    marks={name: tuple((lane, kind) for lane, kind in pairs)
-                           for name, pairs in marks.items()},
+                    marks=_marks(raw.get("marks", {}), functions, f"{place}.marks"),
                     timing=_flag(raw.get("timing", False), f"{place}.timing"))
+
+
+def _marks(raw: Any, functions: dict, place: str) -> dict[str, tuple[tuple[str, str], ...]]:
+    """The timeline marks of an exercise: each of its functions -> its (lane, kind) pairs."""
+    _expect(isinstance(raw, dict) and all(
+        name in functions and isinstance(pairs, list) and all(isinstance(pair, list) for pair in pairs)
+        for name, pairs in raw.items()),
+            place, "must map functions of the exercise to lists of [lane, kind] pairs")
+    marks = {name: tuple(tuple(pair) for pair in pairs) for name, pairs in raw.items()}
+    _expect(all(len(pair) == 2 and pair[0] in MARK_LANES and pair[1] in MARK_KINDS
+                for pairs in marks.values() for pair in pairs),
+            place, f"must map functions of the exercise to [lane, kind] pairs (lanes: "
+                   f"{', '.join(MARK_LANES)}; kinds: {', '.join(MARK_KINDS)})")
+    return marks
 
 
 def _check(check_id: str, raw: Any, place: str, visibility: str = "visible") -> CheckSpec:

@@ -24,18 +24,24 @@ DETAIL_KEY = re.compile(r'Detail\(\s*"(\w+)"')
 CONDITIONAL_KEY = re.compile(r'key = "(\w+)" if [^\n]*(?:\n[^\n]*)? else "(\w+)"')
 
 
-def kinds_in_code() -> dict[str, set[str]]:
-    """Each key raised in the grader's code (engine and course), with the kinds it is raised with."""
+def _sources() -> list[str]:
+    """The grader's code, engine and course."""
+    return [path.read_text(encoding="utf-8") for path in (ROOT / "grader").rglob("*.py")]
+
+
+def kinds_in_code(sources: list[str] | None = None) -> dict[str, set[str]]:
+    """Each key raised in the grader's code, with the kinds it is raised with."""
     kinds: dict[str, set[str]] = {}
-    for path in (ROOT / "grader").rglob("*.py"):
-        for cls, key in RAISED_KEY.findall(path.read_text(encoding="utf-8")):
+    for text in sources if sources is not None else _sources():
+        for cls, key in RAISED_KEY.findall(text):
             kinds.setdefault(key, set()).add(VERDICT_KINDS[cls])
     return kinds
 
 
 def keys_in_code() -> set[str]:
-    keys = set(kinds_in_code())
-    for path in (ROOT / "grader").rglob("*.py"):
-        for pair in CONDITIONAL_KEY.findall(path.read_text(encoding="utf-8")):
+    sources = _sources()
+    keys = set(kinds_in_code(sources))
+    for text in sources:
+        for pair in CONDITIONAL_KEY.findall(text):
             keys |= set(pair)
     return keys

@@ -6,6 +6,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 import courses
 from conftest import DATA, grade, make_submission
 
@@ -19,10 +21,11 @@ def _course_with_the_new_exercise(tmp_path: Path) -> Path:
     return course
 
 
-def test_an_exercise_added_as_one_folder_is_graded(tmp_path):
+@pytest.mark.parametrize("style", ["juste", "juste_imap"])  # with + map; imap_unordered + close
+def test_an_exercise_added_as_one_folder_is_graded(tmp_path, style):
     """Only the folder is added, to a copy of the course: the engine is the shipped one."""
     course = _course_with_the_new_exercise(tmp_path)
-    right = make_submission(tmp_path / "juste", {EXERCISE: NEW / "submissions" / "juste" / f"{EXERCISE}.py"})
+    right = make_submission(tmp_path / style, {EXERCISE: NEW / "submissions" / style / f"{EXERCISE}.py"})
     graded = grade(right, EXERCISE, course=course)
     assert graded.returncode == 0, graded.stderr
     exercise = graded.exercise(EXERCISE)

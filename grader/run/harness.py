@@ -27,12 +27,14 @@ from typing import Any
 
 from grader.config import Limits
 from grader.run import sandbox
+from grader.run.record_channel import RecordChannel, attested_events
 from grader.run.process_tree import (
     ProcessLimits,
     SharedFiles,
     Tree,
     TreeLimits,
     Witness,
+    inner_pid,
     last_pid,
     popen_options,
 )
@@ -56,6 +58,7 @@ STACK_LIMIT = 64 * 1024
 STACK_FILES_LIMIT = 200
 WATCHED_RESULT_LIMIT = 1024 * 1024  # result.json is read while the run goes only below this size
 UNFINISHED_LIMIT = 64
+RECORDS_ATTESTED = "kernel"
 NPROC_PER_PROCESS = 10  # RLIMIT_NPROC of a sandboxed run with its own uid: tasks per process allowed
 
 
@@ -110,6 +113,10 @@ class Run:
     witness: Witness | None = None  # what the grader saw of the tree from outside
     fatal_errors: dict[int, str] = field(default_factory=dict)  # pid -> faulthandler's report
     malformed_events: int = 0  # records of the probe's files that are not what the probe writes
+    # How the records came: sent to the grader, the kernel naming each one's sender and time
+    # (``grader.run.record_channel``), or written in files the student's processes could write.
+    records: str = "files"
+    disowned: list[tuple[int, int]] = field(default_factory=list)  # (pid claimed, sender's pid)
     oversized: list[str] = field(default_factory=list)  # files too large to be read in full
     containment: str = "process-tree"  # or "bubblewrap" (grader.run.sandbox)
     harness_ppid: int | None = None  # the harness's parent as the harness sees it
@@ -191,8 +198,11 @@ def _run(submission: Path, work: Path, command: list[str], probe: dict, time_lim
     observations.mkdir()
     (work / "tmp").mkdir()
     probe["obs_dir"] = str(observations)
-    (work / "probe.json").write_text(json.dumps(probe), encoding="utf-8")
     sandboxed = sandbox.containment() == sandbox.BUBBLEWRAP
+    channel = RecordChannel.open_in(observations, EVENTS_LIMIT, inner_pid if sandboxed else None)
+    if channel is not None:
+        probe["records_socket"] = str(channel.path)
+    (work / "probe.json").write_text(json.dumps(probe), encoding="utf-8")
     own_uid = sandboxed and sandbox.run_uid() is not None
     # With a uid of its own, the kernel bounds the run's tasks too (RLIMIT_NPROC counts threads):
     # a backstop far above the watchdog's limit, which stays the verdict.
@@ -217,6 +227,7 @@ def _run(submission: Path, work: Path, command: list[str], probe: dict, time_lim
             tree.request_stacks()
             time.sleep(STACK_WAIT_S)
         tree.kill()
+    received = channel.close() if channel is not None else None  # every sender is dead
     if shared is not None:
         shared.remove()
     elapsed = time.monotonic() - started
@@ -224,6 +235,12 @@ def _run(submission: Path, work: Path, command: list[str], probe: dict, time_lim
         status = "crashed"  # the harness died before it could say anything
     run = _collect(work, status, process, elapsed, time_limit_s, [p.pid for p in tree.alive()],
                    limits)
+    if received is not None:
+        inner_of = {pid: seen.inner_pid for pid, seen in tree.witness.processes.items()
+                    if seen.inner_pid is not None} | received.inner_pids if sandboxed else None
+        attested = attested_events(received, inner_of, _is_event)
+        run.events, run.malformed_events = _in_time_order(attested.events), attested.malformed
+        run.disowned, run.records = attested.disowned, RECORDS_ATTESTED
     run.breach = tree.breach if status == "limit" else None
     run.cpu_wait_s = granted_wait_s(tree, time_limit_s)
     # The probe names processes by their pid in the sandbox: so does the witness given to the checks.
@@ -471,7 +488,11 @@ def _read_events(observations: Path, oversized: list[str]) -> tuple[list[dict], 
                 events.append(event)
             else:
                 malformed += 1
-    return sorted(events, key=lambda event: event.get("t", event.get("t0", 0.0))), malformed
+    return _in_time_order(events), malformed
+
+
+def _in_time_order(events: list[dict]) -> list[dict]:
+    return sorted(events, key=lambda event: event.get("t", event.get("t0", 0.0)))
 
 
 def _read_stacks(observations: Path, pattern: str) -> dict[int, str]:

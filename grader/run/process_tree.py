@@ -280,7 +280,7 @@ class Tree:
         if self.init is None:
             self.init = next((pid for pid, ppid in parents.items() if ppid == self.root.pid), None)
         if self.init is not None:
-            inside = [(_inner_pid(pid) or 0, pid) for pid, ppid in parents.items() if ppid == self.init]
+            inside = [(inner_pid(pid) or 0, pid) for pid, ppid in parents.items() if ppid == self.init]
             if inside:
                 self.harness = min(inside)[1]
 
@@ -318,7 +318,7 @@ class Tree:
         adopted = ppid == self.me and pid != self.root.pid and harness_running
         inner = None
         if self.sandboxed:
-            inner = _inner_pid(pid)
+            inner = inner_pid(pid)
             adopted = ppid == self.init and pid != self.harness and harness_running
         self.processes[pid] = process
         self.witness.processes[pid] = Seen(pid, ppid, created - offset, now, now, adopted=adopted,
@@ -453,7 +453,7 @@ def last_pid() -> int | None:
         return None
 
 
-def _inner_pid(pid: int) -> int | None:
+def inner_pid(pid: int) -> int | None:
     """Linux: the pid of ``pid`` in the innermost PID namespace it belongs to (the last number of
     ``NSpid`` in ``/proc/<pid>/status``), or None when it is in the grader's own namespace."""
     try:

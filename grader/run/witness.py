@@ -42,6 +42,9 @@ def contradictions(run: Run, cpu_bound: tuple[str, ...] = ()) -> list[Detail]:
     found: list[Detail] = []
     if run.malformed_events:
         found.append(Detail("enregistrements_mal_formes", nombre=run.malformed_events))
+    # A record in the name of another process than the one the kernel says sent it.
+    found += [Detail("enregistrement_d_un_autre_processus", pid=claimed, expediteur=sender)
+              for claimed, sender in run.disowned[:SHOWN]]
     spans = _claimed_spans(run)
     found += _outside_the_run(spans, witness)
     found += _unknown_processes(spans, witness, run.harness_pid)

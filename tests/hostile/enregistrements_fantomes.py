@@ -1,7 +1,6 @@
-"""Enregistrements fantômes : carres_paralleles calcule en séquence, puis écrit dans les fichiers
-de la sonde une tâche par processus imaginaire — chacun n'aurait vécu que le temps de sa tâche,
+"""Enregistrements fantômes : carres_paralleles calcule en séquence, puis envoie par la sonde, au
+nom d'autres pids, une tâche par processus imaginaire — chacun n'aurait vécu que le temps de sa tâche,
 moins que deux relevés du correcteur —, quatre à la fois, aux vrais instants de l'appel."""
-import json
 import os
 import sys
 import time
@@ -15,10 +14,15 @@ def carre(x):
     return x * x
 
 
-def _ecrire(dossier, pid, **evenement):
-    evenement["pid"] = pid
-    with open(os.path.join(dossier, f"{pid}.jsonl"), "a", encoding="utf-8") as fichier:
-        fichier.write(json.dumps(evenement) + "\n")
+def _ecrire(sonde, pid, ev, **champs):
+    """Un enregistrement au nom du processus ``pid``, par le chemin même de la sonde (la socket du
+    correcteur, ou les fichiers où il n'y en a pas)."""
+    vrai_getpid = sonde._getpid
+    sonde._getpid = lambda: pid
+    try:
+        sonde.record(ev, **champs)
+    finally:
+        sonde._getpid = vrai_getpid
 
 
 def carres_paralleles(nombres, processes=4):
@@ -28,15 +32,14 @@ def carres_paralleles(nombres, processes=4):
     resultats = [calcul(x) for x in nombres]
     if sonde is None:
         return resultats
-    dossier = sonde._config["obs_dir"]
     duree = 0.03  # chaque fantôme vit moins d'un relevé
     for i, x in enumerate(nombres):
         t0 = debut + 0.05 + (i // processes) * duree
         pid = PREMIER_FANTOME + os.getpid() % 1000 * 100 + i
-        _ecrire(dossier, pid, ev="boot", t=t0 - 0.001)
-        _ecrire(dossier, pid, ev="call", fn="carre", t0=t0, t1=t0 + duree, error=None, tid=1,
+        _ecrire(sonde, pid, "boot", t=t0 - 0.001)
+        _ecrire(sonde, pid, "call", fn="carre", t0=t0, t1=t0 + duree, error=None, tid=1,
                 args=[x], kwargs={})
-        _ecrire(dossier, pid, ev="exit", t=t0 + duree + 0.001)
+        _ecrire(sonde, pid, "exit", t=t0 + duree + 0.001)
     return resultats
 
 

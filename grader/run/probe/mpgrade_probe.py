@@ -3,7 +3,8 @@
 Installed by ``sitecustomize`` from the configuration file named in ``MPGRADE_PROBE``, before any
 student code runs. It only uses the standard library (it runs under the student's interpreter).
 
-Each process appends JSON lines to ``<obs_dir>/<pid>.jsonl``:
+Each process sends its records as JSON datagrams to the grader's socket (``records_socket``, on
+Linux: ``grader.run.record_channel``), or else appends them as JSON lines to ``<obs_dir>/<pid>.jsonl``:
 
 - ``call``: a watched task function ran (``fn``, ``t0``, ``t1``, ``error``); ``enter`` when it began;
 - ``start`` / ``join`` / ``terminate`` / ``kill``: a ``multiprocessing`` process was started or ended
@@ -22,6 +23,7 @@ every process dump the stack of each of its threads to ``<obs_dir>/stack-<pid>.t
 (segmentation fault, abort) writes the same to ``<obs_dir>/fatal-<pid>.txt``.
 """
 import functools
+import _socket  # the C module: no start-up cost for the student's processes
 import importlib.abc
 import json
 import os
@@ -47,6 +49,7 @@ _stack_file = None
 _fatal_file = None
 _value_writes = {"total": 0, "unlocked": 0}  # this process's writes of a Value by the student's code
 _writes_installed = False  # whether those writes are observed in this run (``value_writes``)
+_records_socket = None  # this process's end of the grader's socket, once it has sent a record
 
 
 def install(config_path):
@@ -67,15 +70,32 @@ def now():
 
 
 def record(event, **fields):
-    """Append one event to this process's own file (one write: lines never interleave)."""
+    """Send one event to the grader (Linux: a datagram, whose sender and moment the kernel tells
+    the grader), or append it to this process's own file (one write: lines never interleave)."""
     fields.update(ev=event, pid=_getpid())
     line = (_dumps(fields, default=repr) + "\n").encode("utf-8", "replace")
+    if _config.get("records_socket"):
+        _send(line)
+        return
     path = os.path.join(_config["obs_dir"], f"{_getpid()}.jsonl")
     fd = _open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     try:
         _write(fd, line)
     finally:
         os.close(fd)
+
+
+def _send(datagram):
+    """One record to the grader's socket. A forked child shares its parent's socket, which is
+    right: the kernel names the process that sends, not the one that opened it. Once the grader
+    has stopped listening (the run is over), records have nobody to go to."""
+    global _records_socket
+    try:
+        if _records_socket is None:
+            _records_socket = _socket.socket(_socket.AF_UNIX, _socket.SOCK_DGRAM)
+        _records_socket.sendto(datagram, _config["records_socket"])
+    except OSError:
+        pass
 
 
 def _set_default_start_method(method):

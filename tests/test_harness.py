@@ -186,6 +186,22 @@ def test_only_what_no_process_holds_is_removed_from_dev_shm():
         left.unlink(missing_ok=True)
 
 
+def test_the_folders_a_cohort_hides_are_empty_in_the_sandbox_but_for_what_the_run_needs(monkeypatch):
+    """A cohort hides its --out and its submissions (MPGRADE_HIDE) from every run; a teacher may
+    have put them around the grader itself: the run then finds, in an empty folder, the grader
+    (read-only) and the way to its own folder, nothing else. A folder under /tmp (the run's own
+    already) and the root (the whole system) are left as they are."""
+    from grader.run import sandbox
+    root = ROOT.resolve()
+    monkeypatch.setenv(sandbox.HIDE, os.pathsep.join([str(root), "/tmp/sortie", "/"]))
+    hidden = " ".join(sandbox._hidden(root / "travail" / "run"))
+    grader_folder = root / "grader"
+    assert hidden.startswith(f"--tmpfs {root} ") and hidden.count("--tmpfs") == 1, hidden
+    assert f"--perms 0755 --dir {root / 'travail'}" in hidden
+    assert f"--ro-bind {grader_folder} {grader_folder}" in hidden
+    assert "/tmp/sortie" not in hidden
+
+
 def test_a_grader_installed_under_tmp_still_runs_in_the_sandbox_whose_tmp_is_private(monkeypatch):
     """A clone (and its virtual environment) under /tmp, as a CI checkout may be: the run's own
     empty /tmp would hide the Python it starts. The sandbox binds what it needs there again,

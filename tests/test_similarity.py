@@ -68,15 +68,14 @@ def test_the_cohort_dashboard_lists_the_pair_side_by_side(tmp_path):
     out = tmp_path / "out"
     students = {"alice": SOLUTIONS, "bob": SIMILAR / "independante", "carol": SIMILAR / "renommee",
                 "dan": STUBS}
-    rows = []
+    rows, reports = [], {}
     for student, folder in students.items():
         shutil.copytree(folder, out / ".work" / "intake" / student,
                         ignore=shutil.ignore_patterns("__pycache__"))
         built = json.loads((DATA / "cohort_reports" / "complet.json").read_text(encoding="utf-8"))
-        (out / "students" / student).mkdir(parents=True)
-        (out / "students" / student / "report.json").write_text(json.dumps(built), "utf-8")
+        reports[student] = built
         rows.append(gradebook.row(student, student, built))
-    batch.finish(out, rows, EXERCISES, COURSE, catalogue.load("fr"))
+    batch.finish(out, rows, EXERCISES, COURSE, catalogue.load("fr"), reports)
     parser = _Pairs()
     parser.feed((out / "cohort.html").read_text(encoding="utf-8"))
     assert parser.section

@@ -17,6 +17,14 @@ What ``--out`` holds::
 entry has the same key (their files' content hash, the grader's own fingerprint, the exercises, the
 start method, the language) unless ``--force``; a run interrupted or killed resumes there.
 
+In the sandbox, a student's runs see neither the other students' code nor their reports: the cohort
+names ``--out`` and the submissions in ``MPGRADE_HIDE``, which ``grader.run.sandbox`` hides. Without
+the sandbox a submission could change the files of the students graded before it: the gradebook, the
+dashboard and the re-measures use the reports this run holds in memory, and once no process of any
+student is left, every student's file is checked and written again where it changed
+(``grader.cohort.written``). What an earlier run left (a resumed run's entries) is trusted as it is
+when this run starts.
+
 A check the machine could not measure even after measuring it again (``pending``) leaves its
 student ``review`` (« à revoir ») in the gradebook, out of the same maximum. Every run ends by
 measuring those checks once more, one student at a time with the machine to itself and the seed of
@@ -46,9 +54,11 @@ from grader.cohort import dashboard, gradebook, gradescope, intake, similarity
 from grader.cohort.cores import Cores
 from grader.cohort.intake import Submission
 from grader.cohort.progress import Progress, elapsed
+from grader.cohort.written import WrittenFiles
 from grader.config import Course
 from grader.report import model, page, visibility
 from grader.report.model import Report
+from grader.run import sandbox
 from grader.run.process_tree import Leftovers, end_tree
 
 GRADER_DIR = Path(__file__).parent.parent  # the whole grader package, every room
@@ -105,11 +115,12 @@ def run(options: Options, course: Course, texts: Catalogue) -> list[dict]:
                                      total=len(mine))) from interruption
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-        leftovers.end()
+        leftovers.end()  # no process of any student is left: their files can be checked
+        grading.restore_written()
         progress.note(texts.text("cohort_run.end", done=len(rows), total=len(mine),
                                  duration=elapsed(started)))
         progress.close()
-    finish(options.out, list(rows.values()), grading.exercises, course, texts)
+    finish(options.out, list(rows.values()), grading.exercises, course, texts, grading.reports)
     if options.gradescope:
         gradescope.write_bundle(options.out / "gradescope")
     return sorted(rows.values(), key=lambda row: row["id"])
@@ -118,6 +129,7 @@ def run(options: Options, course: Course, texts: Catalogue) -> list[dict]:
 def merge(outs: list[Path], into: Path, course: Course, texts: Catalogue) -> list[dict]:
     """Join the outputs of shards into ``into``: students' folders, one gradebook, one dashboard."""
     rows: dict[str, dict] = {}
+    reports: dict[str, Report | None] = {}  # the shards' own, each checked at the end of its run
     for out in outs:
         for entry_path in sorted((out / "students").glob("*/entry.json")):
             entry = json.loads(entry_path.read_text(encoding="utf-8"))
@@ -125,21 +137,23 @@ def merge(outs: list[Path], into: Path, course: Course, texts: Catalogue) -> lis
             if student_id in rows:
                 continue  # the same student in two shards: graded twice alike, kept once
             rows[student_id] = entry["row"]
+            reports[student_id] = _read_report(entry_path.parent / "report.json")
             for kind in ("students", "gradescope"):
                 _copy_folder(out / kind / student_id, into / kind / student_id)
     if any((out / "gradescope").is_dir() for out in outs):  # the bundle is this grader's own
         gradescope.write_bundle(into / "gradescope")
     exercises = [exercise for exercise in course.exercises
                  if any(exercise in row["exercises"] for row in rows.values())]
-    finish(into, list(rows.values()), exercises or list(course.exercises), course, texts)
+    finish(into, list(rows.values()), exercises or list(course.exercises), course, texts, reports)
     return sorted(rows.values(), key=lambda row: row["id"])
 
 
-def finish(out: Path, rows: list[dict], exercises: list[str], course: Course,
-           texts: Catalogue) -> None:
-    """The gradebook and the dashboard of ``rows``."""
+def finish(out: Path, rows: list[dict], exercises: list[str], course: Course, texts: Catalogue,
+           reports: dict[str, Report | None]) -> None:
+    """The gradebook and the dashboard of ``rows`` and their ``reports`` (by student id), as the
+    caller holds them: nothing is read back from the students' folders."""
     gradebook.write(rows, exercises, texts, out / "gradebook.csv")
-    with_reports = [dict(row, report=_read_report(out / "students" / row["id"] / "report.json"))
+    with_reports = [dict(row, report=reports.get(row["id"]))
                     for row in sorted(rows, key=lambda row: row["id"])]
     files = similarity.cohort_files(out / ".work" / "intake", [row["id"] for row in rows], exercises)
     similar = similarity.find(files, exercises, course.similarity) if files else None
@@ -184,6 +198,11 @@ class _Cohort:
         self.cores = Cores()
         self.stopping = threading.Event()
         self.fingerprint = fingerprint(self.course.folder)
+        self.written = WrittenFiles()
+        # Each student's report and entry key as this run wrote or reused them: what the dashboard
+        # and the re-measures use, never the files a later student's code could have changed.
+        self.reports: dict[str, Report | None] = {}
+        self.keys: dict[str, dict] = {}
 
     def student(self, submission: Submission) -> dict | None:
         folder = self.options.out / "students" / submission.id
@@ -193,6 +212,7 @@ class _Cohort:
         previous = _read_json(folder / "entry.json")
         reusable = previous and (previous.get("key") == key or self.options.retry_pending)
         if previous and reusable and not self.options.force:  # (reusable implies previous)
+            self._reuse(submission, previous)
             self.progress.finished(submission.id, self._line(previous["row"], "reused"))
             return previous["row"]
         if self.options.retry_pending:  # not graded yet: a normal run grades them
@@ -214,6 +234,31 @@ class _Cohort:
         self._write(folder, submission, built, row, key)
         self.progress.finished(submission.id, self._line(row, elapsed(started)))
         return row
+
+    def _reuse(self, submission: Submission, entry: dict) -> None:
+        """Hold the files of a student an earlier run graded as they are now, before this run
+        could change them: they are restored to this at the end, and the dashboard shows them."""
+        folder = self.options.out / "students" / submission.id
+        for path in self._files_of(submission):
+            self.written.keep_as_it_is(path)
+        self.reports[submission.id] = _read_report(folder / "report.json")
+        self.keys[submission.id] = entry["key"]
+
+    def restore_written(self) -> None:
+        """Write again every student's file a submission changed since the cohort wrote it, and
+        say so: to call once no process of any student is left."""
+        changed = self.written.restore()
+        if changed:
+            self.progress.note(self.texts.text(
+                "cohort_run.rewritten", count=len(changed),
+                files=", ".join(str(path.relative_to(self.options.out)) for path in changed)))
+
+    def _files_of(self, submission: Submission) -> list[Path]:
+        folder = self.options.out / "students" / submission.id
+        files = [folder / "report.json", folder / "rapport.html", folder / "entry.json"]
+        if self.options.gradescope:
+            files.append(self.options.out / "gradescope" / submission.id / "results.json")
+        return files
 
     def _grade(self, submission: Submission) -> tuple[Report | None, str]:
         """The report of the submission and, when it could not be graded fully, why."""
@@ -249,8 +294,8 @@ class _Cohort:
         """The student's row once their pending checks were measured again (with the seed of their
         grading: the same inputs); a check still not measurable stays pending."""
         folder = self.options.out / "students" / submission.id
-        built, entry = _read_report(folder / "report.json"), _read_json(folder / "entry.json")
-        if not built or not entry or not built.get("pending"):
+        built, key = self.reports.get(submission.id), self.keys.get(submission.id)
+        if not built or not key or not built.get("pending"):
             return row
         checks = [f"{pending['exercise']}:{pending['check']}" for pending in built["pending"]]
         started = time.monotonic()
@@ -261,7 +306,7 @@ class _Cohort:
         updated = model.replace_checks(built, again)
         remeasured = gradebook.row(submission.id, submission.name, updated, notes=row["reason"],
                                    page=row["page"])
-        self._write(folder, submission, updated, remeasured, entry["key"])
+        self._write(folder, submission, updated, remeasured, key)
         self.progress.note(f"{submission.id}: {self._line(remeasured, elapsed(started))}")
         return remeasured
 
@@ -283,7 +328,9 @@ class _Cohort:
         limit = time_limit_s(self.course, exercises or list({check.partition(":")[0]
                                                              for check in checks})) \
             + SLACK_PER_EXERCISE_S
-        environment = dict(grader_environment(), NO_COLOR="1")
+        # In the sandbox, no run of the student's code sees the other students' code or reports.
+        hidden = os.pathsep.join(str(folder) for folder in (self.options.out, self.options.submissions))
+        environment = dict(grader_environment(), NO_COLOR="1", **{sandbox.HIDE: hidden})
         checking = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                     text=True, errors="replace", env=environment)
         try:
@@ -303,10 +350,11 @@ class _Cohort:
         folder.mkdir(parents=True, exist_ok=True)
         for stale in ("entry.json", "report.json", "rapport.html"):
             (folder / stale).unlink(missing_ok=True)
+            self.written.absent(folder / stale)
         if built:
-            model.write_json(built, folder / "report.json")
-            page.write(visibility.for_students(built, self.texts), folder / "rapport.html",
-                       self.texts)
+            self.written.write_json(built, folder / "report.json")
+            self.written.write_text(page.render(visibility.for_students(built, self.texts),
+                                                self.texts), folder / "rapport.html")
         if self.options.gradescope:
             # A graded row comes with its report.
             graded = row["status"] in gradebook.GRADED
@@ -314,10 +362,13 @@ class _Cohort:
                        else gradescope.results_for_error(
                            row["reason"], max_score=sum(self.course.exercise(exercise).max_score
                                                         for exercise in self.exercises)))
-            model.write_json(results, self.options.out / "gradescope" / submission.id / "results.json")
+            self.written.write_json(results, self.options.out / "gradescope" / submission.id
+                                    / "results.json")
         entry = {"key": key, "row": row, "source": str(submission.source),
                  "graded_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-        model.write_json(entry, folder / "entry.json")
+        self.written.write_json(entry, folder / "entry.json")
+        self.reports[submission.id] = built
+        self.keys[submission.id] = key
 
     def _line(self, row: dict, how: str) -> str:
         score = (f"{row['score']:g}/{row['max_score']:g}" if row["score"] is not None else "-")

@@ -279,7 +279,12 @@ def exit_code(report: Report) -> int:
 
 
 def write_json(data: object, path: Path) -> None:
-    write_text(json.dumps(data, ensure_ascii=False, indent=2), path)
+    write_text(json_text(data), path)
+
+
+def json_text(data: object) -> str:
+    """``data`` as the grader writes its JSON files."""
+    return json.dumps(data, ensure_ascii=False, indent=2)
 
 
 def write_text(text: str, path: Path) -> None:

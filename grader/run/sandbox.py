@@ -8,6 +8,8 @@ runs as root, the run's processes are switched to a uid of their own (``run_uid`
 machine has it) by ``setpriv`` after bubblewrap has set the sandbox up, so that ``RLIMIT_NPROC`` and
 file permissions apply to them; a directory the Python installation lies under which that uid may
 not cross (``/root`` for pyenv) is replaced by an empty one holding only what the run needs.
+The folders a cohort names in ``MPGRADE_HIDE`` (its ``--out``, the intake's copies, the submissions:
+the other students' code and reports) are replaced in the same way: no run sees them.
 
 Where ``bwrap`` is missing or does not work (macOS, Windows, a Linux without it or without user
 namespaces), or ``MPGRADE_SANDBOX=off``, the process-tree containment of ``grader.run.process_tree``
@@ -26,6 +28,7 @@ from pathlib import Path
 from grader.run import process_tree
 
 SWITCH = "MPGRADE_SANDBOX"  # "off" turns the sandbox off
+HIDE = "MPGRADE_HIDE"  # folders no run may see, os.pathsep between them: set by a cohort
 BUBBLEWRAP = "bubblewrap"
 PROCESS_TREE = "process-tree"
 FIRST_UID = 200_000  # runs of a root grader get FIRST_UID + the grader's pid: nobody's uid
@@ -58,9 +61,11 @@ def wrap(command: list[str], work: Path, cwd: Path) -> list[str]:
     bwrap = _bwrap()
     assert bwrap is not None, "wrap() without a working bwrap: check containment() first"
     uid = run_uid()
-    arguments = [bwrap, *_isolation(), *_kept_from_private(), "--bind", str(work), str(work)]
+    arguments = [bwrap, *_isolation(), *_kept_from_private()]
     if uid is not None:
         arguments += _reachable(uid)
+    # Last, so that no empty folder mounted above hides the run's own.
+    arguments += [*_hidden(work), "--bind", str(work), str(work)]
     if uid is None:
         return arguments + ["--chdir", str(cwd), "--"] + command
     # bwrap would change directory as root without its capabilities, which the run's 0700 folder
@@ -68,6 +73,12 @@ def wrap(command: list[str], work: Path, cwd: Path) -> list[str]:
     return arguments + ["--", shutil.which("setpriv") or "setpriv", f"--reuid={uid}", f"--regid={uid}",
                         "--clear-groups", "--inh-caps=-all", "--no-new-privs", "--",
                         shutil.which("env") or "env", f"--chdir={cwd}", "--"] + command
+
+
+def hidden_folders() -> list[Path]:
+    """The folders the runs must not see (``MPGRADE_HIDE``): a cohort names its ``--out`` and its
+    submissions, so that a student's run reads neither the others' code nor their reports."""
+    return [Path(part).resolve() for part in os.environ.get(HIDE, "").split(os.pathsep) if part]
 
 
 def give(work: Path) -> None:
@@ -135,13 +146,39 @@ def _reachable(uid: int) -> list[str]:
             hidden.setdefault(closed, set()).add(path.resolve())
     arguments: list[str] = []
     for closed, paths in sorted(hidden.items()):
-        arguments += ["--tmpfs", str(closed)]
-        between = {ancestor for path in paths for ancestor in path.parents
-                   if closed in ancestor.parents}
-        for folder in sorted(between, key=lambda folder: len(folder.parts)):
-            arguments += ["--perms", "0755", "--dir", str(folder)]  # bwrap would make them 0700
-        for path in sorted(paths):
-            arguments += ["--ro-bind", str(path), str(path)]
+        arguments += _emptied(closed, paths)
+    return arguments
+
+
+def _hidden(work: Path) -> list[str]:
+    """An empty folder over each of ``hidden_folders()``, holding read-only binds of what the run
+    needs below it (a virtual environment, the grader) and the way to its own folder ``work``.
+    A folder under the run's private ``/tmp`` or ``/dev/shm`` is not visible anyway, and the root
+    (or ``/dev``), which holds the whole system, is never hidden."""
+    needed = {path.resolve() for path in _needed()}
+    work = work.resolve()
+    arguments: list[str] = []
+    for folder in hidden_folders():
+        unseen_or_system = any(folder == private or folder in private.parents
+                               or private in folder.parents for private in PRIVATE_FOLDERS)
+        if unseen_or_system or not folder.is_dir():
+            continue
+        inside = {path for path in needed if path == folder or folder in path.parents}
+        arguments += _emptied(folder, inside,
+                              reached=frozenset({work}) if folder in work.parents else frozenset())
+    return arguments
+
+
+def _emptied(folder: Path, kept: set[Path], reached: frozenset[Path] = frozenset()) -> list[str]:
+    """``folder`` replaced by an empty tmpfs holding read-only binds of ``kept``, and the folders
+    on the way to ``kept`` and ``reached`` (bound later by the caller) made crossable."""
+    arguments = ["--tmpfs", str(folder)]
+    between = {ancestor for path in kept | reached for ancestor in path.parents
+               if folder in ancestor.parents}
+    for crossed in sorted(between, key=lambda crossed: len(crossed.parts)):
+        arguments += ["--perms", "0755", "--dir", str(crossed)]  # bwrap would make them 0700
+    for path in sorted(kept):
+        arguments += ["--ro-bind", str(path), str(path)]
     return arguments
 
 

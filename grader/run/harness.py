@@ -27,7 +27,6 @@ from typing import Any
 
 from grader.config import Limits
 from grader.run import sandbox
-from grader.run.record_channel import RecordChannel, attested_events
 from grader.run.process_tree import (
     ProcessLimits,
     SharedFiles,
@@ -38,6 +37,7 @@ from grader.run.process_tree import (
     last_pid,
     popen_options,
 )
+from grader.run.record_channel import RecordChannel, attested_events
 
 PROBE_DIR = Path(__file__).parent / "probe"
 LINUX = sys.platform.startswith("linux")

@@ -22,8 +22,8 @@ Clocks and ``getpid`` are bound here, before student code can replace them. On P
 every process dump the stack of each of its threads to ``<obs_dir>/stack-<pid>.txt``; a crash
 (segmentation fault, abort) writes the same to ``<obs_dir>/fatal-<pid>.txt``.
 """
-import functools
 import _socket  # the C module: no start-up cost for the student's processes
+import functools
 import importlib.abc
 import json
 import os

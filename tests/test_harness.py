@@ -306,3 +306,63 @@ def test_a_sleeping_run_on_a_busy_machine_is_stopped_at_its_limit(tmp_path, one_
     assert run.status == "timeout"
     # Only the start-up waited for the core: a process that sleeps adds nothing to its limit.
     assert run.cpu_wait_s < 1 and run.elapsed_s < 2 + 1 + harness.STACK_WAIT_S + 0.5
+
+
+FORGING_PING_PONG = textwrap.dedent("""
+    import multiprocessing
+    import mpgrade_probe
+
+    def repondeur(conn):
+        conn.close()
+
+    def ping_pong(n):
+        parent_conn, child_conn = multiprocessing.Pipe()
+        child = multiprocessing.Process(target=repondeur, args=(child_conn,))
+        child.start()
+        child_conn.close()
+        answers = []
+        for i in range(n):
+            parent_conn.send(f"ping {i}")
+            answers.append(parent_conn.recv())
+        parent_conn.close()  # never None: then a perfect end, written in the probe's records
+        child.join()
+        mpgrade_probe.record("responder_end", t=mpgrade_probe.now(), ended="none", answered=n)
+        return answers
+""")
+
+
+def test_the_graders_responder_speaks_from_the_graders_process_and_refuses_forged_ends(tmp_path):
+    """ex07's responder: the child hands its end of the pipe over (``grader.run.responder``), the
+    grader answers and sees the pipe closed without None; the ``responder_end`` the student's code
+    wrote in the probe's records is refused (counted malformed, so the witness refutes the run)."""
+    source = tmp_path / "forging.py"
+    source.write_text(FORGING_PING_PONG, encoding="utf-8")
+    folder = make_submission(tmp_path / "s", {"ex07_pipe": source})
+    run = harness.run_calls(folder, "ex07_pipe", [call("ping_pong", 3)], time_limit_s=20,
+                            start_method="spawn", replace={"repondeur": harness.RESPONDER_STAND_IN})
+    assert run.call(0).value == ["pong 0", "pong 1", "pong 2"]
+    child = next(event["child"] for event in run.events_of("start"))
+    assert run.events_of("responder_end") == [
+        {"ev": "responder_end", "pid": child, "t": run.grader_events[0]["t"], "ended": "eof",
+         "answered": 3}]
+    assert run.malformed_events == 1
+
+
+def test_without_fd_passing_the_child_answers_itself(monkeypatch):
+    """The degraded path (Windows, ``MPGRADE_PORTABLE=1``): the stand-in holds the dialogue in the
+    child and records its end, which is then taken from the probe's records."""
+    monkeypatch.setattr(harness.responder, "AVAILABLE", False)
+    run = harness.run_calls(SOLUTIONS, "ex07_pipe", [call("ping_pong", 4)], time_limit_s=20,
+                            start_method="spawn", replace={"repondeur": harness.RESPONDER_STAND_IN})
+    child = next(event["child"] for event in run.events_of("start"))
+    ends = run.events_of("responder_end")
+    assert run.grader_events == [] and [(end["pid"], end["ended"], end["answered"]) for end in ends] \
+        == [(child, "none", 4)]
+
+
+def test_a_socket_path_too_long_for_af_unix_falls_back_to_the_child(tmp_path):
+    folder = tmp_path / ("x" * 110)
+    folder.mkdir()
+    assert harness.responder.listen(folder) is None
+    short = harness.responder.listen(tmp_path)
+    assert short is not None and short.close() == []

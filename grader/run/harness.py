@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.config import Limits
-from grader.run import sandbox
+from grader.run import responder, sandbox
 from grader.run.process_tree import (
     ProcessLimits,
     SharedFiles,
@@ -45,6 +45,7 @@ FATAL_MARKER = "FATAL"  # written by the probe; see mpgrade_probe.FATAL_MARKER
 KNOWN_LOOP_MARKER = "KNOWN_LOOP"  # see mpgrade_probe.KNOWN_LOOP_MARKER
 FATAL_ERRORS = "fatal-*.txt"  # faulthandler's report of a crash (segfault…), one per process
 _RUN_NUMBERS = itertools.count(1)
+RESPONDER_STAND_IN = "repondeur_du_correcteur"  # its dialogue is held here (grader.run.responder)
 POLL_S = 0.05
 STACK_WAIT_S = 0.5
 WAIT_GRANTED_SHARE = 0.5  # of the time limit, at most, for a busy machine's wait for a core
@@ -123,6 +124,9 @@ class Run:
     # Which run of this grading it is (1, 2, …): what the report's checks and pictures name it by
     # (its harness pid may be the same for every run: 2, inside each run's sandbox).
     number: int = field(default_factory=lambda: next(_RUN_NUMBERS))
+    # What the grader observed itself, in its own process (ex07's dialogue: ``grader.run.responder``):
+    # events like the probe's, but never the student's word, so never checked against the kernel.
+    grader_events: list[dict] = field(default_factory=list)
 
     def running_function(self) -> str | None:
         """The function whose call was under way when the run ended, if one was."""
@@ -142,7 +146,7 @@ class Run:
         return self.step(f"call-{index}")
 
     def events_of(self, kind: str) -> list[dict]:
-        return [event for event in self.events if event["ev"] == kind]
+        return [event for event in self.events + self.grader_events if event["ev"] == kind]
 
     def fatal(self) -> dict | None:
         fatal_events = self.events_of("fatal")
@@ -171,11 +175,30 @@ def run_calls(submission: Path, module: str, calls: list[dict], *, time_limit_s:
         probe = {"module": module, "watch": list(watch), "inject": inject or {},
                  "replace": replace or {}, "value_writes": value_writes,
                  "start_method": start_method, "known_loops": sorted(known_loops or {})}
-        run = _run(submission, work, command, probe, time_limit_s, limits or Limits(),
-                   expects_result=True)
+        # Created before the run's folder is given to the run's uid (``sandbox.give``).
+        listening = responder.listen(work) if RESPONDER_STAND_IN in (replace or {}).values() else None
+        if listening is not None:
+            probe["responder_socket"] = str(listening.path)
+        try:
+            run = _run(submission, work, command, probe, time_limit_s, limits or Limits(),
+                       expects_result=True)
+        finally:
+            ends = listening.close() if listening is not None else None
+        if ends is not None:
+            _take_the_graders_ends(run, ends)
         run.known_loops = dict(known_loops or {})
         run.calls = [requested["function"] for requested in calls]
         return run
+
+
+def _take_the_graders_ends(run: Run, ends: list[dict]) -> None:
+    """The dialogue's end as the grader saw it replaces the records: with the pipe handed over,
+    the probe writes no ``responder_end``, so one in its files is forged, and refused (counted
+    malformed: ``grader.run.witness`` then refutes the run)."""
+    forged = [event for event in run.events if event["ev"] == "responder_end"]
+    run.events = [event for event in run.events if event["ev"] != "responder_end"]
+    run.malformed_events += len(forged)
+    run.grader_events += ends
 
 
 def run_script(submission: Path, module: str, *, time_limit_s: float, start_method: str,

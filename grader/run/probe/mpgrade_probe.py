@@ -197,10 +197,35 @@ RESPONDER_PATIENCE_S = 3  # beyond the course's wait for an answer (ex07's atten
 
 
 def _grader_responder(*args, **kwargs):
-    """The grader's end of ex07's pipe, in place of the student's ``repondeur``: « pong i » for
-    each « ping i »; then it records what ended the dialogue — the ``None`` the course asks for,
-    the other end closed (``eof``), or nothing more for ``RESPONDER_PATIENCE_S`` (``silence``)."""
+    """The grader's end of ex07's pipe, in place of the student's ``repondeur``. Where the grader
+    listens on a socket (``responder_socket``: ``grader.run.responder``), the pipe is handed over
+    and the grader holds the dialogue in its own process, out of reach of a patched
+    ``Connection``; elsewhere (Windows, the portable path) it is held here (degraded)."""
     connection = args[0] if args else next(iter(kwargs.values()))
+    socket_path = _config.get("responder_socket")
+    if socket_path:
+        _hand_over(connection, socket_path)
+    else:
+        _respond_here(connection)
+
+
+def _hand_over(connection, socket_path):
+    """Pass the pipe's file descriptor to the grader (``SCM_RIGHTS``) with this process's pid,
+    then wait until the grader closes the socket: the dialogue is over, this child may end."""
+    import socket
+
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as grader:
+        grader.connect(socket_path)
+        socket.send_fds(grader, [str(_getpid()).encode("ascii")], [connection.fileno()])
+        connection.close()  # the grader holds the pipe now: the parent sees EOF when it closes it
+        while grader.recv(64):
+            pass
+
+
+def _respond_here(connection):
+    """« pong i » for each « ping i »; then it records what ended the dialogue — the ``None`` the
+    course asks for, the other end closed (``eof``), or nothing more for ``RESPONDER_PATIENCE_S``
+    (``silence``). The student's code can patch what this relies on: the degraded path only."""
     answered, ended = 0, "silence"
     try:
         while connection.poll(RESPONDER_PATIENCE_S):

@@ -37,7 +37,7 @@ from grader.run.process_tree import (
     last_pid,
     popen_options,
 )
-from grader.run.record_channel import RecordChannel, attested_events
+from grader.run.record_channel import Attested, Received, RecordChannel, attested_events
 
 PROBE_DIR = Path(__file__).parent / "probe"
 LINUX = sys.platform.startswith("linux")
@@ -59,7 +59,8 @@ STACK_LIMIT = 64 * 1024
 STACK_FILES_LIMIT = 200
 WATCHED_RESULT_LIMIT = 1024 * 1024  # result.json is read while the run goes only below this size
 UNFINISHED_LIMIT = 64
-RECORDS_ATTESTED = "kernel"
+RECORDS_ATTESTED = "kernel"  # how a run's records came (``Run.records``)
+RECORDS_IN_FILES = "files"
 NPROC_PER_PROCESS = 10  # RLIMIT_NPROC of a sandboxed run with its own uid: tasks per process allowed
 
 
@@ -116,7 +117,7 @@ class Run:
     malformed_events: int = 0  # records of the probe's files that are not what the probe writes
     # How the records came: sent to the grader, the kernel naming each one's sender and time
     # (``grader.run.record_channel``), or written in files the student's processes could write.
-    records: str = "files"
+    records: str = RECORDS_IN_FILES
     disowned: list[tuple[int, int]] = field(default_factory=list)  # (pid claimed, sender's pid)
     oversized: list[str] = field(default_factory=list)  # files too large to be read in full
     containment: str = "process-tree"  # or "bubblewrap" (grader.run.sandbox)
@@ -256,14 +257,9 @@ def _run(submission: Path, work: Path, command: list[str], probe: dict, time_lim
     elapsed = time.monotonic() - started
     if status == "finished" and expects_result and not (work / "result.json").exists():
         status = "crashed"  # the harness died before it could say anything
+    attested = None if received is None else _attested(received, tree, sandboxed)
     run = _collect(work, status, process, elapsed, time_limit_s, [p.pid for p in tree.alive()],
-                   limits)
-    if received is not None:
-        inner_of = {pid: seen.inner_pid for pid, seen in tree.witness.processes.items()
-                    if seen.inner_pid is not None} | received.inner_pids if sandboxed else None
-        attested = attested_events(received, inner_of, _is_event)
-        run.events, run.malformed_events = _in_time_order(attested.events), attested.malformed
-        run.disowned, run.records = attested.disowned, RECORDS_ATTESTED
+                   limits, attested)
     run.breach = tree.breach if status == "limit" else None
     run.cpu_wait_s = granted_wait_s(tree, time_limit_s)
     # The probe names processes by their pid in the sandbox: so does the witness given to the checks.
@@ -274,6 +270,16 @@ def _run(submission: Path, work: Path, command: list[str], probe: dict, time_lim
     if sandboxed:
         run.returncode = sandbox.exit_signal(run.returncode)
     return run
+
+
+def _attested(received: Received, tree: Tree, sandboxed: bool) -> Attested:
+    """The records the kernel delivered, each sender named as the probe names it: in the sandbox,
+    its pid there (from the grader's polls, or read when its first record arrived)."""
+    inner_of = None
+    if sandboxed:
+        inner_of = {pid: seen.inner_pid for pid, seen in tree.witness.processes.items()
+                    if seen.inner_pid is not None} | received.inner_pids
+    return attested_events(received, inner_of, _is_event)
 
 
 def _copy_submission(submission: Path, destination: Path) -> None:
@@ -354,7 +360,10 @@ class _ResultWatch:
 
 
 def _collect(work: Path, status: str, process: subprocess.Popen, elapsed: float,
-             time_limit_s: float, left_alive: list[int], limits: Limits) -> Run:
+             time_limit_s: float, left_alive: list[int], limits: Limits,
+             attested: Attested | None) -> Run:
+    """The run as its files and the kernel's records show it (``attested``; None: the probe
+    wrote its records in files)."""
     oversized: list[str] = []
     result = _read_json(work / "result.json", RESULT_LIMIT, oversized)
     if not isinstance(result, dict):
@@ -363,7 +372,10 @@ def _collect(work: Path, status: str, process: subprocess.Popen, elapsed: float,
     steps = [_step(raw, work / "out", output_limit) for raw in result.get("steps", [])
              if _is_step(raw)]
     steps += _unfinished_step(work / "out", steps, output_limit)
-    events, malformed = _read_events(work / "obs", oversized)
+    if attested is None:
+        events, malformed = _read_events(work / "obs", oversized)
+    else:
+        events, malformed = _in_time_order(attested.events), attested.malformed
     return Run(status=status, returncode=process.returncode, harness_pid=process.pid,
                steps=steps, events=events, stacks=_read_stacks(work / "obs", "stack-*.txt"),
                stdout=read_output(work / "stdout", output_limit),
@@ -373,6 +385,8 @@ def _collect(work: Path, status: str, process: subprocess.Popen, elapsed: float,
                calibration=result.get("calibration") if isinstance(result.get("calibration"), dict)
                else None, left_alive=left_alive, limits=limits,
                fatal_errors=_read_stacks(work / "obs", FATAL_ERRORS), malformed_events=malformed,
+               records=RECORDS_IN_FILES if attested is None else RECORDS_ATTESTED,
+               disowned=[] if attested is None else attested.disowned,
                oversized=oversized)
 
 

@@ -21,12 +21,13 @@ import io
 import os
 import pickle
 import socket
+import struct
 import threading
 import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from grader.run.process_tree import PORTABLE
+from grader.run.process_tree import PORTABLE, inner_pid
 
 SOCKET_NAME = "responder.sock"
 # Where the kernel can pass file descriptors (Linux, macOS, the BSDs); the portable path takes
@@ -42,6 +43,7 @@ MESSAGES_MAX = 10_000
 CONNECTIONS_MAX = 8  # children handing a pipe over in one run (ex07 starts one per call)
 ACCEPT_POLL_S = 0.1  # how often the waiting thread looks whether the run is over
 CLOSE_WAIT_S = PATIENCE_S + 2  # for the dialogues once the run's tree is dead (they see EOF)
+CREDENTIALS = struct.Struct("3i")  # struct ucred: pid, uid, gid
 UNREADABLE = object()  # a message that is not plain data (it would need a class to unpickle)
 
 
@@ -100,7 +102,7 @@ class Responder:
                 ended, answered = answer(connection, self._stopping)
             finally:
                 connection.close()
-            end = {"ev": "responder_end", "pid": _pid(handshake), "t": time.monotonic(),
+            end = {"ev": "responder_end", "pid": _sender(child, handshake), "t": time.monotonic(),
                    "ended": ended, "answered": answered}
             with self._lock:
                 self.ends.append(end)
@@ -159,8 +161,13 @@ def _read(data: bytes) -> object:
         return UNREADABLE
 
 
-def _pid(handshake: bytes) -> int | None:
-    """The pid the stand-in gives itself (the name of its process in the probe's records, in the
-    sandbox's namespace): it only says which child the grader's observation is about."""
+def _sender(child: socket.socket, handshake: bytes) -> int | None:
+    """Which child handed the pipe over, named as the probe's records name it (in the sandbox, its
+    pid there): the kernel's word where it gives it (``SO_PEERCRED``, Linux), else the pid the
+    stand-in says it has (the degraded path's, macOS)."""
+    if hasattr(socket, "SO_PEERCRED"):
+        credentials = child.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, CREDENTIALS.size)
+        pid = CREDENTIALS.unpack(credentials)[0]
+        return inner_pid(pid) or pid  # None: the sender is in the grader's own namespace
     text = handshake.decode("ascii", "replace").strip()
     return int(text) if text.isdigit() else None

@@ -19,50 +19,37 @@ from grader.run import sandbox
 NOBODY = 65534
 
 
-def _interpreter_for_nobody() -> Path | None:
-    """The system's Python of this one's version: the one running the suite may lie under a folder
-    closed to other users (pyenv under ``/root``), and packages built for it load in that one."""
-    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
-    system = Path("/usr/bin") / version
-    return system if system.exists() else None
-
-
 @pytest.fixture
-def environment_for_nobody():
-    """A virtual environment anyone may run, on the system's Python, that reaches this one's
-    packages and the grader; and a folder anyone may write. Removed afterwards."""
-    interpreter = _interpreter_for_nobody()
-    if os.geteuid() != 0 or interpreter is None or shutil.which("setpriv") is None:
-        pytest.skip("needs root (to become another user), setpriv and /usr/bin/pythonX.Y")
-    folder = Path(tempfile.mkdtemp(prefix="mpgrade-nobody-"))
-    try:
-        folder.chmod(0o755)
-        subprocess.run([str(interpreter), "-m", "venv", "--without-pip", str(folder / "venv")],
-                       check=True, timeout=120)
-        packages = next(Path(path) for path in sys.path if path.endswith("site-packages"))
-        site = next((folder / "venv" / "lib").glob("python*/site-packages"))
-        (site / "mpgrade-suite.pth").write_text(
-            f"import site; site.addsitedir({str(packages)!r})\n", encoding="utf-8")
-        out = folder / "out"
-        out.mkdir(mode=0o777)
-        out.chmod(0o777)
-        yield folder / "venv" / "bin" / "python", out
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def test_a_grader_that_is_not_root_sandboxes_every_run_and_grades_the_reference_fully(
-        environment_for_nobody):
+def as_nobody():
+    """A command prefix that runs as ``nobody`` in the machine as it is, except that what the
+    grader needs (this interpreter, its packages, the grader, the solutions) is reachable even
+    where a folder above it is closed to others (pyenv under ``/root``, a clone in a private
+    folder): a root bubblewrap without namespaces of its own, only binds. And a folder nobody may
+    write. Removed afterwards."""
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        pytest.skip("needs root, to become another user, and setpriv")
     if sandbox.containment() != sandbox.BUBBLEWRAP:
         pytest.skip("bubblewrap does not work here")
-    python, out = environment_for_nobody
-    command = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--",
-               str(python), "-m", "grader", "check", str(SOLUTIONS), "--exercise", "ex03_pool_map",
-               "--json", str(out / "report.json")]
+    out = Path(tempfile.mkdtemp(prefix="mpgrade-nobody-"))
+    out.chmod(0o777)
+    needed = sandbox._needed() | {SOLUTIONS.resolve()}
+    prefix = ["bwrap", "--dev-bind", "/", "/", *sandbox._reachable(needed), "--bind", str(out), str(out),
+              "--", "setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--"]
+    try:
+        yield prefix, out
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def test_a_grader_that_is_not_root_sandboxes_every_run_and_grades_the_reference_fully(as_nobody):
+    prefix, out = as_nobody
+    command = [*prefix, sys.executable, "-m", "grader", "check", str(SOLUTIONS),
+               "--exercise", "ex03_pool_map", "--json", str(out / "report.json")]
     environment = {key: value for key, value in os.environ.items() if not key.startswith("MPGRADE")}
-    environment.update(HOME=str(out), PYTHONPATH=str(Path(sandbox.__file__).parents[2]))
+    environment["HOME"] = str(out)
     finished = subprocess.run(command, cwd=out, env=environment, capture_output=True, text=True,
                               timeout=600)
+    assert (out / "report.json").exists(), finished.stdout + finished.stderr
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert report["containment"] == sandbox.BUBBLEWRAP, finished.stdout + finished.stderr
     (exercise,) = report["exercises"]

@@ -63,7 +63,7 @@ def wrap(command: list[str], work: Path, cwd: Path) -> list[str]:
     uid = run_uid()
     arguments = [bwrap, *_isolation(), *_kept_from_private()]
     if uid is not None:
-        arguments += _reachable(uid)
+        arguments += _reachable(_needed())
     # Last, so that no empty folder mounted above hides the run's own.
     arguments += [*_hidden(work), "--bind", str(work), str(work)]
     if uid is None:
@@ -134,11 +134,10 @@ def _kept_from_private() -> list[str]:
     return arguments
 
 
-def _reachable(uid: int) -> list[str]:
-    """Binds that let ``uid`` reach the Python installation and the probe when one of their
-    ancestors is closed to others (``/root`` 0700 holding pyenv): that ancestor becomes an empty
-    tmpfs holding read-only binds of what the run needs, and nothing else of it is visible."""
-    needed = _needed()
+def _reachable(needed: set[Path]) -> list[str]:
+    """Binds that let another user reach ``needed`` (the Python installation, the probe) when one
+    of their ancestors is closed to others (``/root`` 0700 holding pyenv): that ancestor becomes an
+    empty tmpfs holding read-only binds of what is needed, and nothing else of it is visible."""
     hidden: dict[Path, set[Path]] = {}
     for path in needed:
         closed = _first_closed(path.resolve())

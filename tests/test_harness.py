@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 import uuid
@@ -190,16 +191,22 @@ def test_the_folders_a_cohort_hides_are_empty_in_the_sandbox_but_for_what_the_ru
     """A cohort hides its --out and its submissions (MPGRADE_HIDE) from every run; a teacher may
     have put them around the grader itself: the run then finds, in an empty folder, the grader
     (read-only) and the way to its own folder, nothing else. A folder under /tmp (the run's own
-    already) and the root (the whole system) are left as they are."""
+    already) and the root (the whole system) are left as they are. (The teacher's folder is made
+    outside /tmp, wherever the suite itself was cloned.)"""
     from grader.run import sandbox
-    root = ROOT.resolve()
-    monkeypatch.setenv(sandbox.HIDE, os.pathsep.join([str(root), "/tmp/sortie", "/"]))
-    hidden = " ".join(sandbox._hidden(root / "travail" / "run"))
-    grader_folder = root / "grader"
-    assert hidden.startswith(f"--tmpfs {root} ") and hidden.count("--tmpfs") == 1, hidden
-    assert f"--perms 0755 --dir {root / 'travail'}" in hidden
-    assert f"--ro-bind {grader_folder} {grader_folder}" in hidden
-    assert "/tmp/sortie" not in hidden
+    teacher = Path(tempfile.mkdtemp(prefix="mpgrade-cours-", dir="/var/tmp")).resolve()
+    try:
+        grader_folder = teacher / "grader"
+        grader_folder.mkdir()
+        monkeypatch.setattr(sandbox, "_needed", lambda: {grader_folder})
+        monkeypatch.setenv(sandbox.HIDE, os.pathsep.join([str(teacher), "/tmp/sortie", "/"]))
+        hidden = " ".join(sandbox._hidden(teacher / "travail" / "run"))
+        assert hidden.startswith(f"--tmpfs {teacher} ") and hidden.count("--tmpfs") == 1, hidden
+        assert f"--perms 0755 --dir {teacher / 'travail'}" in hidden
+        assert f"--ro-bind {grader_folder} {grader_folder}" in hidden
+        assert "/tmp/sortie" not in hidden
+    finally:
+        shutil.rmtree(teacher, ignore_errors=True)
 
 
 def test_a_grader_installed_under_tmp_still_runs_in_the_sandbox_whose_tmp_is_private(monkeypatch):

@@ -108,3 +108,21 @@ def test_a_run_on_linux_gets_its_records_from_the_kernel_and_a_correct_one_contr
                             time_limit_s=20, start_method="spawn", watch=["carre"])
     assert run.records == harness.RECORDS_ATTESTED and run.disowned == [] and run.malformed_events == 0
     assert len(run.events_of("call")) == 3
+
+
+def test_the_clocks_are_compared_where_no_pause_came_between_their_readings(monkeypatch):
+    """The kernel stamps on the real-time clock; the steps are timed on the monotonic one. A
+    comparison of the two that the scheduler interrupted (2.5 ms here) would move every record of
+    the run: a join 1 ms before the end of its call would seem to come after it."""
+    ahead = 1_000_000_000
+    monotonic, realtime = [], []
+    for index in range(record_channel.OFFSET_READINGS):
+        before = index * 10_000_000
+        pause = 5_000_000 if index == 0 else 100  # the first comparison was interrupted
+        monotonic += [before, before + pause]
+        realtime.append(ahead + before + 50)  # read 50 ns after the first monotonic reading
+    clocks = iter(monotonic)
+    readings = iter(realtime)
+    monkeypatch.setattr(record_channel.time, "monotonic_ns", lambda: next(clocks))
+    monkeypatch.setattr(record_channel.time, "time_ns", lambda: next(readings))
+    assert record_channel.realtime_ahead_ns() == ahead

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SOLUTIONS
+from conftest import SOLUTIONS, machine_bound
 from grader.run import sandbox
 
 NOBODY = 65534
@@ -53,4 +53,7 @@ def test_a_grader_that_is_not_root_sandboxes_every_run_and_grades_the_reference_
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert report["containment"] == sandbox.BUBBLEWRAP, finished.stdout + finished.stderr
     (exercise,) = report["exercises"]
-    assert exercise["score"] == exercise["max_score"] > 0, finished.stdout
+    # A timing check the busy machine could not measure (pending) is not the sandbox's doing.
+    not_passed = [check["id"] for check in exercise["checks"]
+                  if check["status"] != "passed" and not machine_bound(check)]
+    assert exercise["checks"] and not not_passed, finished.stdout

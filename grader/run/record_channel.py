@@ -34,7 +34,8 @@ SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)  # Linux's number; Python
 CREDENTIALS = struct.Struct("3i")  # struct ucred: pid, uid, gid
 STAMP = struct.Struct("qq")  # struct timespec: seconds, nanoseconds (CLOCK_REALTIME)
 DATAGRAM_LIMIT = 256 * 1024  # larger than any record the probe sends (the socket's own bound)
-PATH_LIMIT = 100  # sun_path holds 108 bytes: a longer folder keeps the files
+# The longest socket path: sun_path holds 108 bytes on Linux, 104 on macOS, its final NUL included.
+SOCKET_PATH_MAX = 103
 READ_WAIT_S = 0.1  # how often the reader looks whether the run is over
 OFFSET_READINGS = 16  # of the two clocks side by side, the tightest kept (``realtime_ahead_ns``)
 
@@ -105,7 +106,7 @@ class RecordChannel:
                 inner_pid: Callable[[int], int | None] | None = None) -> RecordChannel | None:
         """A channel bound in ``folder``, or None where the kernel or the path does not allow it."""
         path = folder / "records.sock"
-        if not available() or len(os.fsencode(path)) > PATH_LIMIT:
+        if not available() or len(os.fsencode(path)) > SOCKET_PATH_MAX:  # keep the files
             return None
         try:
             return cls(path, byte_budget, inner_pid)

@@ -21,19 +21,18 @@ import io
 import os
 import pickle
 import socket
-import struct
 import threading
 import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 from grader.run.process_tree import PORTABLE, inner_pid
+from grader.run.record_channel import CREDENTIALS, SOCKET_PATH_MAX
 
 SOCKET_NAME = "responder.sock"
 # Where the kernel can pass file descriptors (Linux, macOS, the BSDs); the portable path takes
 # Windows' way, so that the suite can test the degraded responder on Linux.
 AVAILABLE = hasattr(socket, "AF_UNIX") and hasattr(socket, "recv_fds") and not PORTABLE
-PATH_BYTES_MAX = 103  # sun_path holds 108 bytes on Linux, 104 on macOS, its final NUL included
 PATIENCE_S = 3.0  # beyond the course's wait for an answer (ex07's attente_s: 2), as the probe's
 HANDSHAKE_BYTES = 32  # the stand-in's pid, in decimal
 MESSAGE_BYTES_MAX = 64 * 1024  # a ping is a few bytes: anything longer is not read into memory
@@ -43,7 +42,6 @@ MESSAGES_MAX = 10_000
 CONNECTIONS_MAX = 8  # children handing a pipe over in one run (ex07 starts one per call)
 ACCEPT_POLL_S = 0.1  # how often the waiting thread looks whether the run is over
 CLOSE_WAIT_S = PATIENCE_S + 2  # for the dialogues once the run's tree is dead (they see EOF)
-CREDENTIALS = struct.Struct("3i")  # struct ucred: pid, uid, gid
 UNREADABLE = object()  # a message that is not plain data (it would need a class to unpickle)
 
 
@@ -112,7 +110,7 @@ def listen(work: Path) -> Responder | None:
     """A responder listening in ``work`` (before ``sandbox.give``, which gives the socket to the
     run's uid), or None where the pipe cannot be handed over: the child then answers itself."""
     path = work / SOCKET_NAME
-    if not AVAILABLE or len(os.fsencode(path)) > PATH_BYTES_MAX:
+    if not AVAILABLE or len(os.fsencode(path)) > SOCKET_PATH_MAX:
         return None
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:

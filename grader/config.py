@@ -90,6 +90,12 @@ class Exercise:
     def max_score(self) -> float:
         return sum(check.points for check in self.checks.values())
 
+    def judges_time(self, check_id: str) -> bool:
+        """Whether a check needs the machine to itself: those of a ``timing`` exercise, except the
+        guard's (importing the module and running it as a script are judged on what they did,
+        never on when)."""
+        return self.timing and self.checks[check_id].category != "guard"
+
 
 @dataclass(frozen=True)
 class Course:

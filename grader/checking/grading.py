@@ -1,8 +1,9 @@
-"""Grading one submission: pytest runs the checks in a subprocess and writes its JSON report.
+"""Grading one submission: pytest runs the checks in subprocesses and writes their JSON reports.
 
-The pytest process is the grader (it never imports student code); this module only starts it with
-the right options and reads back the JSON that pytest-json-report wrote. If a submission kills that
-pytest process (it is the parent of the student's main process), whatever the submission left
+Each pytest process is the grader of some exercises (it never imports student code); this module
+only starts them with the right options — the exercises that judge no timing side by side, then
+those that do, alone — and reads back the JSON that pytest-json-report wrote. If a submission kills
+its pytest process (it is the parent of the student's main process), whatever the submission left
 running is killed here, each exercise is graded again on its own, and the exercise whose grading
 is killed again gets an ``error`` on every check: the others keep their true results.
 """
@@ -13,6 +14,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +26,7 @@ PYTEST_SETTINGS = Path(__file__).parent / "pytest.ini"
 PROJECT_ROOT = Path(__file__).parent.parent.parent  # above grader/
 SLACK_PER_EXERCISE_S = 60  # beyond the harnesses' own limits, for pytest itself
 PYTEST_INTERRUPTED = 2  # pytest's exit status after SIGINT
+REPORT, TIMELINES = "pytest.json", "timelines.json"  # what each pytest writes in its folder
 
 
 class GradingError(Exception):
@@ -46,27 +49,82 @@ class Results:
 
 
 def run_checks(request: Request, course: Course) -> Results:
-    """Run the checks of ``request.exercises`` on the submission."""
+    """Run the checks of ``request.exercises`` on the submission.
+
+    Two phases. First, side by side, the checks that judge no timing: each such exercise in its
+    own pytest, and in one more the guard checks of the exercises that do (their import and their
+    script run as a student's would). Their verdicts hold on a busy machine, and their runs mostly
+    wait (sleeps, queues, pipes). Then the checks that judge when things ran, in one pytest, with
+    nothing else of this grading beside them."""
     note = limits_note()
     if note:  # the grading goes on, with the protections this platform has: say which are missing
         print(f"mpgrade: {note}", file=sys.stderr)
-    first = _pytest(request, course, request.exercises)
-    if first.results is not None:
-        return first.results
-    if not first.killed:
-        raise GradingError(first.failure)
-    # The grader itself was stopped from outside: find the exercise that did it, keep the others.
-    tests, timelines = [], {}
+    untimed, timed = _phases(request, course)
+    tests: list[dict] = []
+    timelines: dict[str, list] = {}
+    for parts in (untimed, [timed] if timed.checks else []):
+        for part, attempt in zip(parts, _side_by_side(request, course, parts)):
+            for results in _results_or_alone(request, course, part, attempt):
+                tests += results.pytest_report.get("tests", [])
+                for exercise_id, runs in results.timelines.items():  # an exercise may be in two
+                    timelines.setdefault(exercise_id, []).extend(runs)
+    return Results({"tests": _in_course_order(tests, request.exercises)}, timelines)
+
+
+@dataclass(frozen=True)
+class _Part:
+    """Some checks one pytest grades: ``exercise:check`` each."""
+
+    checks: tuple[str, ...]
+
+    @property
+    def exercises(self) -> list[str]:
+        return list(dict.fromkeys(check.partition(":")[0] for check in self.checks))
+
+
+def _phases(request: Request, course: Course) -> tuple[list[_Part], _Part]:
+    """The checks asked for, as the parts graded side by side and the part graded alone."""
+    untimed: list[_Part] = []
+    guards: list[str] = []
+    timed: list[str] = []
     for exercise_id in request.exercises:
-        alone = _pytest(request, course, [exercise_id])
+        exercise = course.exercise(exercise_id)
+        checks = [f"{exercise_id}:{check}" for check in exercise.checks
+                  if not request.checks or f"{exercise_id}:{check}" in request.checks]
+        if not exercise.timing:
+            untimed += [_Part(tuple(checks))] if checks else []
+            continue
+        for check in checks:
+            (timed if exercise.judges_time(check.partition(":")[2]) else guards).append(check)
+    return untimed + ([_Part(tuple(guards))] if guards else []), _Part(tuple(timed))
+
+
+def _results_or_alone(request: Request, course: Course, part: _Part,
+                      attempt: _Attempt) -> list[Results]:
+    """The results of one pytest; when it was stopped from outside (a submission killed the
+    grader), the exercise that did it is found by grading each alone, and the others keep theirs."""
+    if attempt.results is not None:
+        return [attempt.results]
+    if not attempt.killed:
+        raise GradingError(attempt.failure)
+    found = []
+    for exercise_id in part.exercises:
+        checks = tuple(check for check in part.checks if check.partition(":")[0] == exercise_id)
+        (alone,) = _side_by_side(request, course, [_Part(checks)])
         if alone.results is not None:
-            tests += alone.results.pytest_report.get("tests", [])
-            timelines.update(alone.results.timelines)
+            found.append(alone.results)
         elif alone.killed:
-            tests += _grader_killed(course.exercise(exercise_id), alone.returncode)
+            found.append(Results({"tests": _grader_killed(course.exercise(exercise_id), checks,
+                                                          alone.returncode)}, {}))
         else:
             raise GradingError(alone.failure)
-    return Results({"tests": tests}, timelines)
+    return found
+
+
+def _in_course_order(tests: list[dict], exercises: list[str]) -> list[dict]:
+    """The checks in the order of the course's exercises, whichever pytest ended first."""
+    rank = {exercise: index for index, exercise in enumerate(exercises)}
+    return sorted(tests, key=lambda test: rank.get(test.get("metadata", {}).get("exercise"), 0))
 
 
 def time_limit_s(course: Course, exercises: list[str]) -> float:
@@ -94,43 +152,79 @@ class _Attempt:
                                                 or self.returncode == PYTEST_INTERRUPTED)
 
 
-def _pytest(request: Request, course: Course, exercises: list[str]) -> _Attempt:
-    """One pytest process grading ``exercises``; whatever it leaves running is killed after."""
-    with tempfile.TemporaryDirectory(prefix="mpgrade-pytest-") as work:
-        report_path = Path(work) / "pytest.json"
-        timelines_path = Path(work) / "timelines.json"
-        command = [sys.executable, "-m", "pytest", str(course.folder), "-c", str(PYTEST_SETTINGS),
-                   "--rootdir", str(course.folder), "-p", "grader.checking.pytest_plugin",
-                   "-p", "grader.checking.fixtures", "-q", "--no-header",
-                   "-p", "no:randomly", "--json-report", f"--json-report-file={report_path}",
-                   "--json-report-omit", "collectors", "log", "streams", "keywords",
-                   f"--submission={request.submission}", f"--seed={request.seed}",
-                   f"--start-method={request.start_method}", f"--observations={timelines_path}"]
-        command += [f"--grade-exercise={exercise}" for exercise in exercises]
-        command += [f"--grade-check={check}" for check in request.checks]
-        command.append(f"--course={course.folder}")
-        environment = grader_environment()
-        limit = time_limit_s(course, exercises)
-        leftovers = Leftovers()  # the student's processes come back here if pytest is killed
-        try:
-            finished = subprocess.run(command, cwd=course.folder, env=environment, capture_output=True,
-                                      text=True, errors="replace", timeout=limit)
-        except subprocess.TimeoutExpired as error:
-            raise GradingError(f"pytest did not finish within {limit:.0f} s") from error
-        finally:
-            leftovers.end()
-        if not report_path.exists() or finished.returncode not in (0, 1):
-            return _Attempt(None, finished.returncode,
-                            f"pytest failed (exit {finished.returncode}):\n"
-                            f"{finished.stdout[-3000:]}\n{finished.stderr[-3000:]}")
-        timelines = (json.loads(timelines_path.read_text(encoding="utf-8"))
-                     if timelines_path.exists() else {})
-        return _Attempt(Results(json.loads(report_path.read_text(encoding="utf-8")), timelines))
+@dataclass
+class _Started:
+    """One pytest process grading some checks, its output going to files in ``work``."""
+
+    process: subprocess.Popen
+    work: tempfile.TemporaryDirectory
+    limit_s: float
+    deadline: float
+
+    @property
+    def folder(self) -> Path:
+        return Path(self.work.name)
 
 
-def _grader_killed(exercise: Exercise, returncode: int | None) -> list[dict]:
-    """The verdicts of an exercise whose grading was killed every time: an error on each check."""
-    return [{"metadata": {"exercise": exercise.id, "check": check_id, "status": "error",
+def _side_by_side(request: Request, course: Course, parts: list[_Part]) -> list[_Attempt]:
+    """One pytest per part, all at once; whatever they leave running is killed after."""
+    leftovers = Leftovers()  # the student's processes come back here if a pytest is killed
+    started: list[_Started] = []
+    try:
+        started = [_start(request, course, part) for part in parts]
+        return [_finish(one) for one in started]
+    finally:
+        for one in started:
+            if one.process.poll() is None:
+                one.process.kill()
+                one.process.wait()
+        leftovers.end()
+        for one in started:
+            one.work.cleanup()
+
+
+def _start(request: Request, course: Course, part: _Part) -> _Started:
+    work = tempfile.TemporaryDirectory(prefix="mpgrade-pytest-")
+    folder = Path(work.name)
+    command = [sys.executable, "-m", "pytest", str(course.folder), "-c", str(PYTEST_SETTINGS),
+               "--rootdir", str(course.folder), "-p", "grader.checking.pytest_plugin",
+               "-p", "grader.checking.fixtures", "-q", "--no-header",
+               "-p", "no:randomly", "--json-report", f"--json-report-file={folder / REPORT}",
+               "--json-report-omit", "collectors", "log", "streams", "keywords",
+               f"--submission={request.submission}", f"--seed={request.seed}",
+               f"--start-method={request.start_method}", f"--observations={folder / TIMELINES}"]
+    command += [f"--grade-exercise={exercise}" for exercise in part.exercises]
+    command += [f"--grade-check={check}" for check in part.checks]
+    command.append(f"--course={course.folder}")
+    # Files, not pipes: several pytest processes run at once, and a full pipe would stall one.
+    with open(folder / "stdout", "wb") as stdout, open(folder / "stderr", "wb") as stderr:
+        process = subprocess.Popen(command, cwd=course.folder, env=grader_environment(),
+                                   stdout=stdout, stderr=stderr)
+    limit = time_limit_s(course, part.exercises)
+    return _Started(process, work, limit, time.monotonic() + limit)
+
+
+def _finish(started: _Started) -> _Attempt:
+    """Wait for one pytest and read what it wrote."""
+    try:
+        returncode = started.process.wait(timeout=max(0.0, started.deadline - time.monotonic()))
+    except subprocess.TimeoutExpired as error:
+        raise GradingError(f"pytest did not finish within {started.limit_s:.0f} s") from error
+    report_path, timelines_path = started.folder / REPORT, started.folder / TIMELINES
+    if not report_path.exists() or returncode not in (0, 1):
+        output = [(started.folder / name).read_text(encoding="utf-8", errors="replace")[-3000:]
+                  for name in ("stdout", "stderr")]
+        return _Attempt(None, returncode, f"pytest failed (exit {returncode}):\n"
+                                          f"{output[0]}\n{output[1]}")
+    timelines = (json.loads(timelines_path.read_text(encoding="utf-8"))
+                 if timelines_path.exists() else {})
+    return _Attempt(Results(json.loads(report_path.read_text(encoding="utf-8")), timelines))
+
+
+def _grader_killed(exercise: Exercise, checks: tuple[str, ...], returncode: int | None) -> list[dict]:
+    """The verdicts of an exercise whose grading was killed every time: an error on each of the
+    ``checks`` (``exercise:check``) it was graded on."""
+    return [{"metadata": {"exercise": exercise.id, "check": check.partition(":")[2], "status": "error",
                           # the submission stopped its own grading: the student's doing, said so
                           "kind": MISTAKE, "key": "correcteur_arrete", "facts": {"code": returncode}}}
-            for check_id in exercise.checks]
+            for check in checks]

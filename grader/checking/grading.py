@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.checking.verdicts import MISTAKE
@@ -26,7 +26,8 @@ PYTEST_SETTINGS = Path(__file__).parent / "pytest.ini"
 PROJECT_ROOT = Path(__file__).parent.parent.parent  # above grader/
 SLACK_PER_EXERCISE_S = 60  # beyond the harnesses' own limits, for pytest itself
 PYTEST_INTERRUPTED = 2  # pytest's exit status after SIGINT
-REPORT, TIMELINES = "pytest.json", "timelines.json"  # what each pytest writes in its folder
+# What each pytest writes in its folder, and what it is given there.
+REPORT, TIMELINES, KNOWN_LOOPS = "pytest.json", "timelines.json", "known-loops.json"
 
 
 class GradingError(Exception):
@@ -46,6 +47,7 @@ class Request:
 class Results:
     pytest_report: dict  # what pytest-json-report wrote: each check's verdict in its metadata
     timelines: dict  # exercise id -> the timeline of each harness run (grader.checking.observe.timeline)
+    loops: dict = field(default_factory=dict)  # exercise id -> its functions that looped, and where
 
 
 def run_checks(request: Request, course: Course) -> Results:
@@ -62,13 +64,16 @@ def run_checks(request: Request, course: Course) -> Results:
     untimed, timed = _phases(request, course)
     tests: list[dict] = []
     timelines: dict[str, list] = {}
+    loops: dict[str, dict] = {}  # what looped in the first phase is not waited for in the second
     for parts in (untimed, [timed] if timed.checks else []):
-        for part, attempt in zip(parts, _side_by_side(request, course, parts)):
-            for results in _results_or_alone(request, course, part, attempt):
+        for part, attempt in zip(parts, _side_by_side(request, course, parts, loops)):
+            for results in _results_or_alone(request, course, part, attempt, loops):
                 tests += results.pytest_report.get("tests", [])
                 for exercise_id, runs in results.timelines.items():  # an exercise may be in two
                     timelines.setdefault(exercise_id, []).extend(runs)
-    return Results({"tests": _in_course_order(tests, request.exercises)}, timelines)
+                for exercise_id, functions in results.loops.items():
+                    loops.setdefault(exercise_id, {}).update(functions)
+    return Results({"tests": _in_course_order(tests, request.exercises)}, timelines, loops)
 
 
 @dataclass(frozen=True)
@@ -99,8 +104,8 @@ def _phases(request: Request, course: Course) -> tuple[list[_Part], _Part]:
     return untimed + ([_Part(tuple(guards))] if guards else []), _Part(tuple(timed))
 
 
-def _results_or_alone(request: Request, course: Course, part: _Part,
-                      attempt: _Attempt) -> list[Results]:
+def _results_or_alone(request: Request, course: Course, part: _Part, attempt: _Attempt,
+                      loops: dict[str, dict]) -> list[Results]:
     """The results of one pytest; when it was stopped from outside (a submission killed the
     grader), the exercise that did it is found by grading each alone, and the others keep theirs."""
     if attempt.results is not None:
@@ -110,7 +115,7 @@ def _results_or_alone(request: Request, course: Course, part: _Part,
     found = []
     for exercise_id in part.exercises:
         checks = tuple(check for check in part.checks if check.partition(":")[0] == exercise_id)
-        (alone,) = _side_by_side(request, course, [_Part(checks)])
+        (alone,) = _side_by_side(request, course, [_Part(checks)], loops)
         if alone.results is not None:
             found.append(alone.results)
         elif alone.killed:
@@ -166,12 +171,14 @@ class _Started:
         return Path(self.work.name)
 
 
-def _side_by_side(request: Request, course: Course, parts: list[_Part]) -> list[_Attempt]:
-    """One pytest per part, all at once; whatever they leave running is killed after."""
+def _side_by_side(request: Request, course: Course, parts: list[_Part],
+                  loops: dict[str, dict]) -> list[_Attempt]:
+    """One pytest per part, all at once, told which functions already looped (``loops``);
+    whatever they leave running is killed after."""
     leftovers = Leftovers()  # the student's processes come back here if a pytest is killed
     started: list[_Started] = []
     try:
-        started = [_start(request, course, part) for part in parts]
+        started = [_start(request, course, part, loops) for part in parts]
         return [_finish(one) for one in started]
     finally:
         for one in started:
@@ -183,9 +190,10 @@ def _side_by_side(request: Request, course: Course, parts: list[_Part]) -> list[
             one.work.cleanup()
 
 
-def _start(request: Request, course: Course, part: _Part) -> _Started:
+def _start(request: Request, course: Course, part: _Part, loops: dict[str, dict]) -> _Started:
     work = tempfile.TemporaryDirectory(prefix="mpgrade-pytest-")
     folder = Path(work.name)
+    (folder / KNOWN_LOOPS).write_text(json.dumps(loops), encoding="utf-8")
     command = [sys.executable, "-m", "pytest", str(course.folder), "-c", str(PYTEST_SETTINGS),
                "--rootdir", str(course.folder), "-p", "grader.checking.pytest_plugin",
                "-p", "grader.checking.fixtures", "-q", "--no-header",
@@ -195,7 +203,7 @@ def _start(request: Request, course: Course, part: _Part) -> _Started:
                f"--start-method={request.start_method}", f"--observations={folder / TIMELINES}"]
     command += [f"--grade-exercise={exercise}" for exercise in part.exercises]
     command += [f"--grade-check={check}" for check in part.checks]
-    command.append(f"--course={course.folder}")
+    command += [f"--known-loops={folder / KNOWN_LOOPS}", f"--course={course.folder}"]
     # Files, not pipes: several pytest processes run at once, and a full pipe would stall one.
     with open(folder / "stdout", "wb") as stdout, open(folder / "stderr", "wb") as stderr:
         process = subprocess.Popen(command, cwd=course.folder, env=grader_environment(),
@@ -216,9 +224,10 @@ def _finish(started: _Started) -> _Attempt:
                   for name in ("stdout", "stderr")]
         return _Attempt(None, returncode, f"pytest failed (exit {returncode}):\n"
                                           f"{output[0]}\n{output[1]}")
-    timelines = (json.loads(timelines_path.read_text(encoding="utf-8"))
-                 if timelines_path.exists() else {})
-    return _Attempt(Results(json.loads(report_path.read_text(encoding="utf-8")), timelines))
+    observations = (json.loads(timelines_path.read_text(encoding="utf-8"))
+                    if timelines_path.exists() else {})
+    return _Attempt(Results(json.loads(report_path.read_text(encoding="utf-8")),
+                            observations.get("timelines", {}), observations.get("loops", {})))
 
 
 def _grader_killed(exercise: Exercise, checks: tuple[str, ...], returncode: int | None) -> list[dict]:

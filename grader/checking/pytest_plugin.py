@@ -28,7 +28,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--seed", type=int, default=0, help="seed of the random inputs")
     group.addoption("--start-method", default=None, help="spawn, fork or forkserver")
     group.addoption("--course", default=None, help="course folder (default: grader/course/)")
-    group.addoption("--observations", help="write the timelines of the runs to this JSON file")
+    group.addoption("--observations",
+                    help="write the timelines of the runs and the functions that looped to this JSON file")
+    group.addoption("--known-loops", help="JSON file: the functions an earlier pytest of this "
+                                          "grading saw loop, by exercise (not waited for again)")
     group.addoption("--grade-exercise", action="append", default=[],
                     help="grade only this exercise (repeatable)")
     group.addoption("--grade-check", action="append", default=[],

@@ -38,6 +38,20 @@ def test_a_function_that_hung_once_is_not_waited_for_again(tmp_path, short_cours
     assert tracked_processes() == set()
 
 
+def test_a_loop_the_demonstration_met_is_not_waited_for_again_by_the_timed_checks(
+        tmp_path, short_course, tracked_processes):
+    """The script run (a guard check, graded side by side before the timing checks) waits for
+    ``carre`` looping; the timing checks, in another pytest after it, are told and do not wait."""
+    folder = make_submission(tmp_path / "loop", {"ex03_pool_map": DATA / "hang" / "ex03_demo_loops.py"})
+    checks = grade(folder, "ex03_pool_map", course=short_course).checks("ex03_pool_map")
+    assert checks["script_sous_spawn"]["message_key"] == "delai_depasse", checks["script_sous_spawn"]
+    for check_id in ("carre_resultat", "carres_paralleles_resultat"):
+        check = checks[check_id]
+        assert (check["status"], check["message_key"]) == ("error", "boucle_deja_vue"), check
+        assert check["facts"]["boucle"] == "carre"
+    assert tracked_processes() == set()
+
+
 def test_a_sleeping_hang_is_waited_for_in_every_run(tmp_path, short_course):
     """ex03's ``carre`` that sleeps for ever may be waiting for something: each run waits for it."""
     folder = make_submission(tmp_path / "hang", {"ex03_pool_map": DATA / "hang" / "ex03_pool_map.py"})

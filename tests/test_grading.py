@@ -1,0 +1,116 @@
+"""How one grading is split among pytest processes (grader.checking.grading): the checks that
+judge no timing side by side, then the timing checks alone, told what looped before them."""
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from grader import config
+from grader.checking import grading
+from grader.checking.grading import Request, Results, _Attempt, _Part
+
+COURSE = config.load()
+TIMING = [exercise.id for exercise in COURSE.exercises.values() if exercise.timing]
+
+
+def _request(checks: tuple[str, ...] = ()) -> Request:
+    exercises = list(dict.fromkeys(check.partition(":")[0] for check in checks)) or list(COURSE.exercises)
+    return Request(Path("/nowhere"), exercises, seed=1, start_method="spawn", checks=checks)
+
+
+def test_every_check_is_graded_once_and_only_the_guards_of_timing_exercises_leave_them():
+    untimed, timed = grading._phases(_request(), COURSE)
+    every = [check for part in [*untimed, timed] for check in part.checks]
+    assert sorted(every) == sorted(f"{exercise.id}:{check}" for exercise in COURSE.exercises.values()
+                                   for check in exercise.checks)
+    assert [part.exercises for part in untimed[:-1]] == [[exercise] for exercise in COURSE.exercises
+                                                         if exercise not in TIMING]
+    guards = untimed[-1]
+    assert guards.exercises == TIMING
+    assert {check.partition(":")[2] for check in guards.checks} == {"import_sans_effet",
+                                                                    "script_sous_spawn"}
+    assert timed.exercises == TIMING
+    assert not any(COURSE.exercise(check.partition(":")[0]).checks[check.partition(":")[2]].category
+                   == "guard" for check in timed.checks)
+
+
+def test_a_remeasure_grades_only_its_checks_in_their_phase():
+    untimed, timed = grading._phases(_request(("ex09_cpu_bound:acceleration",)), COURSE)
+    assert untimed == [] and timed.checks == ("ex09_cpu_bound:acceleration",)
+    untimed, timed = grading._phases(
+        _request(("ex06_queue:pipeline_joints", "ex03_pool_map:script_sous_spawn")), COURSE)
+    assert [part.checks for part in untimed] == [("ex06_queue:pipeline_joints",),
+                                                 ("ex03_pool_map:script_sous_spawn",)]
+    assert timed.checks == ()
+
+
+def test_the_timing_checks_start_once_every_other_pytest_has_ended(monkeypatch):
+    """With the pytest processes replaced by records of when each started and ended: the timing
+    part starts after every other part ended, is told what looped in them, and the checks come
+    back in the course's order."""
+    moments: list[tuple[str, _Part]] = []
+    given_loops: dict[_Part, dict] = {}
+
+    def start(request: Request, course: config.Course, part: _Part, loops: dict) -> SimpleNamespace:
+        moments.append(("start", part))
+        given_loops[part] = dict(loops)
+        return SimpleNamespace(part=part, process=SimpleNamespace(poll=lambda: 0),
+                               work=SimpleNamespace(cleanup=lambda: None))
+
+    def finish(started: SimpleNamespace) -> _Attempt:
+        part = started.part
+        moments.append(("end", part))
+        tests = [{"metadata": {"exercise": check.partition(":")[0], "check": check.partition(":")[2]}}
+                 for check in part.checks]
+        looped = {"ex03_pool_map": {"carre": {"file": "ex03_pool_map.py"}}} \
+            if "ex03_pool_map:script_sous_spawn" in part.checks else {}
+        return _Attempt(Results({"tests": list(reversed(tests))}, {}, looped))
+
+    monkeypatch.setattr(grading, "_start", start)
+    monkeypatch.setattr(grading, "_finish", finish)
+    monkeypatch.setattr(grading, "Leftovers", lambda: type("Nothing", (), {"end": lambda self: []})())
+    results = grading.run_checks(_request(), COURSE)
+
+    untimed, timed = grading._phases(_request(), COURSE)
+    timed_start = moments.index(("start", timed))
+    assert all(moments.index(("end", part)) < timed_start for part in untimed)
+    assert all(moments.index(("start", part)) < moments.index(("end", untimed[0])) for part in untimed)
+    assert given_loops[timed] == {"ex03_pool_map": {"carre": {"file": "ex03_pool_map.py"}}}
+    assert results.loops == given_loops[timed]
+    order = [test["metadata"]["exercise"] for test in results.pytest_report["tests"]]
+    assert order == sorted(order, key=list(COURSE.exercises).index)
+
+
+@pytest.mark.parametrize("returncode", [-9, grading.PYTEST_INTERRUPTED])
+def test_a_part_whose_pytest_was_killed_is_graded_again_exercise_by_exercise(monkeypatch, returncode):
+    """The guard part of the timing exercises is killed (a submission killed its grader): each of
+    its exercises is graded alone; the one killed again gets an error on its checks of that part
+    only, the others keep their verdicts."""
+    untimed, _ = grading._phases(_request(), COURSE)
+    guards = untimed[-1]
+    attempts = {guards: _Attempt(None, returncode)}
+
+    def side_by_side(request, course, parts, loops):
+        found = []
+        for part in parts:
+            if part in attempts:
+                found.append(attempts[part])
+            elif part.exercises == ["ex05_pool_async"]:
+                found.append(_Attempt(None, -9))
+            else:
+                found.append(_Attempt(Results({"tests": [
+                    {"metadata": {"exercise": check.partition(":")[0],
+                                  "check": check.partition(":")[2], "status": "passed"}}
+                    for check in part.checks]}, {})))
+        return found
+
+    monkeypatch.setattr(grading, "_side_by_side", side_by_side)
+    verdicts = {(test["metadata"]["exercise"], test["metadata"]["check"]): test["metadata"]
+                for test in grading.run_checks(_request(), COURSE).pytest_report["tests"]}
+    assert verdicts[("ex05_pool_async", "script_sous_spawn")]["key"] == "correcteur_arrete"
+    assert verdicts[("ex05_pool_async", "import_sans_effet")]["key"] == "correcteur_arrete"
+    assert verdicts[("ex03_pool_map", "script_sous_spawn")]["status"] == "passed"
+    assert verdicts[("ex05_pool_async", "executer_async_resultat")]["status"] == "passed"
+    assert len(verdicts) == sum(len(exercise.checks) for exercise in COURSE.exercises.values())

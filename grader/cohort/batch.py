@@ -264,14 +264,19 @@ class _Cohort:
         """The report of the submission and, when it could not be graded fully, why."""
         if submission.problem:
             return None, self.texts.text(f"intake.problems.{submission.problem}", **submission.facts)
-        timing = [exercise for exercise in self.exercises if self.course.exercise(exercise).timing]
-        others = [exercise for exercise in self.exercises if exercise not in timing]
+        shared: list[str] = []
+        alone: list[str] = []  # only the checks that judge when things ran take the cores alone
+        for exercise_id in self.exercises:
+            exercise = self.course.exercise(exercise_id)
+            for check in exercise.checks:
+                (alone if exercise.judges_time(check) else shared).append(f"{exercise_id}:{check}")
         parts, problems = [], []
-        for exercises, cores in ((others, self.cores.shared), (timing, self.cores.alone)):
-            if not exercises or self.stopping.is_set():
+        for checks, cores, label in ((shared, self.cores.shared, "shared"),
+                                     (alone, self.cores.alone, "timing")):
+            if not checks or self.stopping.is_set():
                 continue
             with cores():
-                part, problem = self._check(submission, exercises)
+                part, problem = self._check(submission, checks, label=label)
             parts += [part] if part else []
             problems += [problem] if problem else []
         built = model.combine(parts, self.course, submission=submission.id) if parts else None
@@ -300,7 +305,7 @@ class _Cohort:
         checks = [f"{pending['exercise']}:{pending['check']}" for pending in built["pending"]]
         started = time.monotonic()
         with self.cores.alone():
-            again, _ = self._check(submission, [], checks=checks, seed=built["seed"])
+            again, _ = self._check(submission, checks, label="remeasure", seed=built["seed"])
         if again is None:  # the re-measure itself could not run: the first grading stands
             return row
         updated = model.replace_checks(built, again)
@@ -310,23 +315,20 @@ class _Cohort:
         self.progress.note(f"{submission.id}: {self._line(remeasured, elapsed(started))}")
         return remeasured
 
-    def _check(self, submission: Submission, exercises: list[str], *, checks: Sequence[str] = (),
+    def _check(self, submission: Submission, checks: Sequence[str], *, label: str,
                seed: int | None = None) -> tuple[Report | None, str]:
-        """``python -m grader check`` on some exercises (or only some checks) of the submission,
-        in its own process."""
-        json_path = (self.options.out / ".work" / "reports" / submission.id
-                     / f"{'-'.join(exercises) or 'remeasure'}.json")
+        """``python -m grader check`` on some checks (``exercise:check``) of the submission, in its
+        own process; ``label`` names its report."""
+        json_path = self.options.out / ".work" / "reports" / submission.id / f"{label}.json"
         json_path.parent.mkdir(parents=True, exist_ok=True)
         json_path.unlink(missing_ok=True)
         command = [sys.executable, "-m", "grader", "check", str(submission.folder),
                    "--json", str(json_path), "--seed", str(self.options.seed if seed is None else seed),
                    "--start-method", self.options.start_method, "--lang", self.options.language,
                    "--parent-pid", str(os.getpid()), "--publish"]  # the teacher's copy: whole
-        command += [f"--exercise={exercise}" for exercise in exercises]
         command += [f"--check={check}" for check in checks]
         command.append(f"--course={self.course.folder}")
-        limit = time_limit_s(self.course, exercises or list({check.partition(":")[0]
-                                                             for check in checks})) \
+        limit = time_limit_s(self.course, list({check.partition(":")[0] for check in checks})) \
             + SLACK_PER_EXERCISE_S
         # In the sandbox, no run of the student's code sees the other students' code or reports.
         hidden = os.pathsep.join(str(folder) for folder in (self.options.out, self.options.submissions))

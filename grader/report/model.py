@@ -17,7 +17,7 @@ from typing import Any, TypedDict
 from grader.catalogue import Catalogue
 from grader.checking.grading import Results
 from grader.checking.verdicts import INTERNAL
-from grader.config import Course
+from grader.config import Course, Exercise
 from grader.run import sandbox
 from grader.run.harness import OMITTED
 
@@ -143,11 +143,15 @@ def build(results: Results, course: Course, exercises: list[str], catalogue: Cat
 
 
 def combine(parts: list[Report], course: Course, *, submission: str) -> Report:
-    """One report from reports of the same submission on different exercises (a cohort grades the
-    timing exercises apart from the others), exercises in the course's order."""
-    order = list(course.exercises)
-    sections = sorted((section for part in parts for section in part["exercises"]),
-                      key=lambda section: order.index(section["id"]))
+    """One report from reports of the same submission on different checks (a cohort grades the
+    checks that judge timing apart from the others): an exercise graded in several parts gets one
+    section, its checks in the course's order; exercises in the course's order."""
+    by_exercise: dict[str, list[ExerciseReport]] = {}
+    for part in parts:
+        for section in part["exercises"]:
+            by_exercise.setdefault(section["id"], []).append(section)
+    sections = [_merged(course.exercise(exercise_id), by_exercise[exercise_id])
+                for exercise_id in course.exercises if exercise_id in by_exercise]
     combined = parts[0].copy()
     combined["submission"], combined["exercises"] = submission, sections
     combined["score"] = round(sum(section["score"] for section in sections), 2)
@@ -155,6 +159,18 @@ def combine(parts: list[Report], course: Course, *, submission: str) -> Report:
     combined["internal_errors"] = sum(part.get("internal_errors", 0) for part in parts)
     combined["pending"] = pending_checks(sections)
     return combined
+
+
+def _merged(exercise: Exercise, sections: list[ExerciseReport]) -> ExerciseReport:
+    """One section from the sections of one exercise graded in several parts."""
+    if len(sections) == 1:
+        return sections[0]
+    order = list(exercise.checks)
+    merged = sections[0].copy()
+    merged["checks"] = sorted((check for section in sections for check in section["checks"]),
+                              key=lambda check: order.index(check["id"]))
+    merged["runs"] = [run for section in sections for run in section.get("runs", [])]
+    return _totalled(merged)
 
 
 def replace_checks(built: Report, again: Report) -> Report:

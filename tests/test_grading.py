@@ -39,6 +39,9 @@ def test_every_check_is_graded_once_and_only_the_guards_of_timing_exercises_leav
 def test_a_remeasure_grades_only_its_checks_in_their_phase():
     untimed, timed = grading._phases(_request(("ex09_cpu_bound:acceleration",)), COURSE)
     assert untimed == [] and timed.checks == ("ex09_cpu_bound:acceleration",)
+    alone = ("ex03_pool_map:carre_resultat", "ex03_pool_map:script_sous_spawn")
+    untimed, timed = grading._phases(_request(alone), COURSE)
+    assert untimed == [] and sorted(timed.checks) == sorted(alone)  # a pytest more: only a cost
     untimed, timed = grading._phases(
         _request(("ex06_queue:pipeline_joints", "ex03_pool_map:script_sous_spawn")), COURSE)
     assert [part.checks for part in untimed] == [("ex06_queue:pipeline_joints",),

@@ -88,7 +88,10 @@ class _Part:
 
 
 def _phases(request: Request, course: Course) -> tuple[list[_Part], _Part]:
-    """The checks asked for, as the parts graded side by side and the part graded alone."""
+    """The checks asked for, as the parts graded side by side and the part graded alone. The
+    guard checks of the timing exercises go beside the other exercises when there are some, and
+    before the timing checks in their pytest otherwise: a pytest of their own would only add its
+    start-up to the grading of timing exercises alone (``--exercise ex03``)."""
     untimed: list[_Part] = []
     guards: list[str] = []
     timed: list[str] = []
@@ -101,6 +104,8 @@ def _phases(request: Request, course: Course) -> tuple[list[_Part], _Part]:
             continue
         for check in checks:
             (timed if exercise.judges_time(check.partition(":")[2]) else guards).append(check)
+    if not untimed:
+        return [], _Part(tuple(guards + timed))
     return untimed + ([_Part(tuple(guards))] if guards else []), _Part(tuple(timed))
 
 

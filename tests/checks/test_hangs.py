@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import DATA, ROOT, grade, make_submission
+from conftest import DATA, ROOT, SOLUTIONS, grade, make_submission
 from hangs import (
     HANGS,
     TIME_LIMIT_S,
@@ -40,10 +40,12 @@ def test_a_function_that_hung_once_is_not_waited_for_again(tmp_path, short_cours
 
 def test_a_loop_the_demonstration_met_is_not_waited_for_again_by_the_timed_checks(
         tmp_path, short_course, tracked_processes):
-    """The script run (a guard check, graded side by side before the timing checks) waits for
+    """The script run (a guard check, graded beside ex02 before the timing checks) waits for
     ``carre`` looping; the timing checks, in another pytest after it, are told and do not wait."""
-    folder = make_submission(tmp_path / "loop", {"ex03_pool_map": DATA / "hang" / "ex03_demo_loops.py"})
-    checks = grade(folder, "ex03_pool_map", course=short_course).checks("ex03_pool_map")
+    folder = make_submission(tmp_path / "loop", {"ex03_pool_map": DATA / "hang" / "ex03_demo_loops.py",
+                                                 "ex02_main_guard": SOLUTIONS / "ex02_main_guard.py"})
+    graded = grade(folder, "ex02_main_guard", "ex03_pool_map", course=short_course)
+    checks = graded.checks("ex03_pool_map")
     assert checks["script_sous_spawn"]["message_key"] == "delai_depasse", checks["script_sous_spawn"]
     for check_id in ("carre_resultat", "carres_paralleles_resultat"):
         check = checks[check_id]

@@ -1,11 +1,12 @@
 """The machine's cores, shared by the students a cohort grades at once.
 
-Most checks only need their own processes to finish; the exercises marked ``timing: true`` in the
-course file judge *when* things ran (tasks in flight, a wall-time bound, a speed-up, a race), and a
-neighbour's grading on the same cores would turn a true verdict into a pending one. So those take
-the cores alone: the others wait, and the timing exercises of a student run with nothing else of the
-grader beside them. A timing exercise that asks is served before any new shared work starts, so it
-never waits for ever behind a stream of others.
+Most checks only need their own processes to finish; those of the exercises marked ``timing:
+true`` in the course file judge *when* things ran (tasks in flight, a wall-time bound, a speed-up,
+a race), and a neighbour's grading on the same cores would turn a true verdict into a pending one.
+So those checks take the cores alone (their exercises' guard checks do not: they judge what the
+import and the script did, not when): the others wait, and the timing checks of a student run with
+nothing else of the grader beside them. Timing checks that ask are served before any new shared
+work starts, so they never wait for ever behind a stream of others.
 """
 from __future__ import annotations
 

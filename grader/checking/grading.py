@@ -26,6 +26,7 @@ PYTEST_SETTINGS = Path(__file__).parent / "pytest.ini"
 PROJECT_ROOT = Path(__file__).parent.parent.parent  # above grader/
 SLACK_PER_EXERCISE_S = 60  # beyond the harnesses' own limits, for pytest itself
 PYTEST_INTERRUPTED = 2  # pytest's exit status after SIGINT
+COMMON_CHECKS = "common_checks.py"  # in a course's folder: the guard checks of every exercise
 # What each pytest writes in its folder, and what it is given there.
 REPORT, TIMELINES, KNOWN_LOOPS = "pytest.json", "timelines.json", "known-loops.json"
 
@@ -199,7 +200,11 @@ def _start(request: Request, course: Course, part: _Part, loops: dict[str, dict]
     work = tempfile.TemporaryDirectory(prefix="mpgrade-pytest-")
     folder = Path(work.name)
     (folder / KNOWN_LOOPS).write_text(json.dumps(loops), encoding="utf-8")
-    command = [sys.executable, "-m", "pytest", str(course.folder), "-c", str(PYTEST_SETTINGS),
+    # Only the check modules of the part's exercises are collected: importing the others costs
+    # each pytest a few tenths of a second of CPU, and several start at once.
+    modules = [str(course.folder / exercise) for exercise in part.exercises]
+    modules += [str(path) for path in [course.folder / COMMON_CHECKS] if path.exists()]
+    command = [sys.executable, "-m", "pytest", *modules, "-c", str(PYTEST_SETTINGS),
                "--rootdir", str(course.folder), "-p", "grader.checking.pytest_plugin",
                "-p", "grader.checking.fixtures", "-q", "--no-header",
                "-p", "no:randomly", "--json-report", f"--json-report-file={folder / REPORT}",

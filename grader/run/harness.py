@@ -325,7 +325,10 @@ def _wait(process: subprocess.Popen, tree: Tree, observations: Path, started: fl
             return "limit"  # the watchdog: beyond the processes or the memory allowed
         if watch:
             watch.check()
-        time.sleep(POLL_S)
+        try:  # a pause that ends as soon as the harness exits: the run's end is seen at once
+            process.wait(timeout=POLL_S)
+        except subprocess.TimeoutExpired:
+            pass
 
 
 class _ResultWatch:

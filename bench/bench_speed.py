@@ -49,6 +49,8 @@ def grading_s(checkout: Path, folder: Path, exercises: list[str]) -> tuple[float
         started = time.monotonic()
         subprocess.run(command, cwd=checkout, env=environment, capture_output=True, check=False)
         wall = time.monotonic() - started
+        if not report_path.exists():
+            return wall, "no report"
         report = json.loads(report_path.read_text(encoding="utf-8"))
         pending = len(report.get("pending", []))
         return wall, f"{report['score']}/{report['max_score']}" + (f" ({pending} pending)" if pending else "")

@@ -6,7 +6,8 @@ Grades FOLDER once with ``python -m grader check`` (or reads a report written be
 ``--report``) and runs each exercise's demonstration as a student does (``python exNN.py`` in a
 copy of the folder). Per exercise it prints:
 
-- ``grading``: the exercise's share of the grading (the sum of its checks' durations);
+- ``grading``: the exercise's share of the grading (the sum of its checks' durations; the checks
+  that judge no timing run side by side, so the shares add up to more than the wall time);
 - ``runs``: how many harness runs, and their total elapsed time; inside them ``start``: the time
   before the first step (interpreter start-up, probe, sandbox) and after the last; ``import``: the
   student's module; ``calib``: the grader's own calibrations (``@calibrate…`` steps, and the pool

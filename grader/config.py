@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # grader.cohort.similarity reads ConfigError from here: at ru
 COURSE_FOLDER = Path(__file__).parent / "course"
 COURSE_FILE_NAME = "course.yaml"  # in a course folder, beside its exercise folders
 EXERCISE_FILE_NAME = "exercise.yaml"  # in an exercise folder: what makes a folder an exercise
+COMMON_CHECKS_FILE = "common_checks.py"  # in a course folder: checks that several exercises list
 COURSE_FILE = COURSE_FOLDER / COURSE_FILE_NAME
 CATEGORIES = ("result", "guard", "parallelism", "shutdown", "api")
 # Limits of every harness run when the course file does not say (see course.yaml for each one's use).

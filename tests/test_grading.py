@@ -49,41 +49,71 @@ def test_a_remeasure_grades_only_its_checks_in_their_phase():
     assert timed.checks == ()
 
 
-def test_the_timing_checks_start_once_every_other_pytest_has_ended(monkeypatch):
-    """With the pytest processes replaced by records of when each started and ended: the timing
-    part starts after every other part ended, is told what looped in them, and the checks come
-    back in the course's order."""
-    moments: list[tuple[str, _Part]] = []
-    given_loops: dict[_Part, dict] = {}
+def _recorded(monkeypatch, containment: str) -> list[tuple[str, object]]:
+    """Replace the pytest processes by records of when each started, ended and was read, and the
+    killing of what they left by a record of it; the sandbox says ``containment``."""
+    moments: list[tuple[str, object]] = []
 
-    def start(request: Request, course: config.Course, part: _Part, loops: dict) -> SimpleNamespace:
+    def start(request: Request, course: config.Course, part: _Part) -> SimpleNamespace:
         moments.append(("start", part))
-        given_loops[part] = dict(loops)
         return SimpleNamespace(part=part, process=SimpleNamespace(poll=lambda: 0),
                                work=SimpleNamespace(cleanup=lambda: None))
 
-    def finish(started: SimpleNamespace) -> _Attempt:
-        part = started.part
-        moments.append(("end", part))
+    def wait_for(started: SimpleNamespace) -> int:
+        moments.append(("end", started.part))
+        return 0
+
+    def read(started: SimpleNamespace, returncode: int) -> _Attempt:
+        moments.append(("read", started.part))
         tests = [{"metadata": {"exercise": check.partition(":")[0], "check": check.partition(":")[2]}}
-                 for check in part.checks]
-        looped = {"ex03_pool_map": {"carre": {"file": "ex03_pool_map.py"}}} \
-            if "ex03_pool_map:script_sous_spawn" in part.checks else {}
-        return _Attempt(Results({"tests": list(reversed(tests))}, {}, looped))
+                 for check in started.part.checks]
+        return _Attempt(Results({"tests": list(reversed(tests))}, {}))
+
+    class Leftovers:
+        def end(self) -> list[int]:
+            moments.append(("leftovers ended", None))
+            return []
 
     monkeypatch.setattr(grading, "_start", start)
-    monkeypatch.setattr(grading, "_finish", finish)
-    monkeypatch.setattr(grading, "Leftovers", lambda: type("Nothing", (), {"end": lambda self: []})())
-    results = grading.run_checks(_request(), COURSE)
+    monkeypatch.setattr(grading, "_wait_for", wait_for)
+    monkeypatch.setattr(grading, "_read", read)
+    monkeypatch.setattr(grading, "Leftovers", Leftovers)
+    monkeypatch.setattr(grading.sandbox, "containment", lambda: containment)
+    return moments
 
+
+def test_in_the_sandbox_the_untimed_parts_run_together_and_the_timing_checks_after_them(monkeypatch):
+    moments = _recorded(monkeypatch, grading.sandbox.BUBBLEWRAP)
+    results = grading.run_checks(_request(), COURSE)
     untimed, timed = grading._phases(_request(), COURSE)
-    timed_start = moments.index(("start", timed))
-    assert all(moments.index(("end", part)) < timed_start for part in untimed)
-    assert all(moments.index(("start", part)) < moments.index(("end", untimed[0])) for part in untimed)
-    assert given_loops[timed] == {"ex03_pool_map": {"carre": {"file": "ex03_pool_map.py"}}}
-    assert results.loops == given_loops[timed]
+    first_end = moments.index(("end", untimed[0]))
+    assert all(moments.index(("start", part)) < first_end for part in untimed)
+    assert all(moments.index(("end", part)) < moments.index(("start", timed)) for part in untimed)
     order = [test["metadata"]["exercise"] for test in results.pytest_report["tests"]]
     assert order == sorted(order, key=list(COURSE.exercises).index)
+
+
+def test_without_a_sandbox_each_part_runs_alone(monkeypatch):
+    """No run may reach a report another part wrote before it is read: one pytest at a time."""
+    moments = _recorded(monkeypatch, grading.sandbox.PROCESS_TREE)
+    grading.run_checks(_request(), COURSE)
+    starts = [index for index, (what, _) in enumerate(moments) if what == "start"]
+    for index in starts[1:]:
+        part = moments[index][1]
+        previous = next(moments[earlier][1] for earlier in reversed(starts) if earlier < index)
+        assert moments.index(("read", previous)) < index, (previous, part)
+
+
+@pytest.mark.parametrize("containment", ["bubblewrap", "process-tree"])
+def test_reports_are_read_once_every_pytest_ended_and_what_they_left_is_killed(monkeypatch,
+                                                                              containment):
+    moments = _recorded(monkeypatch, containment)
+    grading.run_checks(_request(), COURSE)
+    for index, (what, part) in enumerate(moments):
+        if what == "read":
+            before = moments[:index]
+            assert ("leftovers ended", None) in before[before.index(("end", part)):]
+            assert all(("end", other) in before for kind, other in before if kind == "start")
 
 
 @pytest.mark.parametrize("returncode", [-9, grading.PYTEST_INTERRUPTED])
@@ -95,7 +125,7 @@ def test_a_part_whose_pytest_was_killed_is_graded_again_exercise_by_exercise(mon
     guards = untimed[-1]
     attempts = {guards: _Attempt(None, returncode)}
 
-    def side_by_side(request, course, parts, loops):
+    def side_by_side(request, course, parts):
         found = []
         for part in parts:
             if part in attempts:

@@ -36,9 +36,7 @@ def start_method(pytestconfig: pytest.Config, course: Course) -> str:
 def _exercises_under_test(pytestconfig: pytest.Config) -> Iterator[dict[str, ExerciseUnderTest]]:
     """One ``ExerciseUnderTest`` per exercise, shared by its own checks and the guard checks.
 
-    At the end, the timelines of every run and the functions that looped are written where
-    ``--observations`` says: a later pytest grading other checks of the same exercises is given
-    those loops (``--known-loops``) and does not wait for them again."""
+    At the end, the timelines of every run are written where ``--observations`` says."""
     exercises: dict[str, ExerciseUnderTest] = {}
     yield exercises
     path = pytestconfig.getoption("--observations")
@@ -46,9 +44,7 @@ def _exercises_under_test(pytestconfig: pytest.Config) -> Iterator[dict[str, Exe
         timelines = {exercise_id: [observe.timeline(run, under_test.exercise.marks)
                                    for run in under_test.runs]
                      for exercise_id, under_test in exercises.items()}
-        loops = {exercise_id: under_test.known_loops for exercise_id, under_test in exercises.items()
-                 if under_test.known_loops}
-        Path(path).write_text(json.dumps({"timelines": timelines, "loops": loops}), encoding="utf-8")
+        Path(path).write_text(json.dumps(timelines), encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -68,9 +64,7 @@ def student(pytestconfig: pytest.Config, exercise: Exercise, start_method: str,
     """The exercise in the submission, run only in harness subprocesses."""
     if exercise.id not in _exercises_under_test:
         folder = Path(pytestconfig.getoption("--submission")).resolve()
-        under_test = ExerciseUnderTest(folder, exercise, start_method)
-        under_test.known_loops.update(_known_loops(pytestconfig).get(exercise.id, {}))
-        _exercises_under_test[exercise.id] = under_test
+        _exercises_under_test[exercise.id] = ExerciseUnderTest(folder, exercise, start_method)
     return _exercises_under_test[exercise.id]
 
 
@@ -85,9 +79,3 @@ def measured(request: pytest.FixtureRequest) -> dict:
     """Figures a check reports even when it passes (e.g. timings): filled by the check."""
     request.node.mpgrade_measured = {}
     return request.node.mpgrade_measured
-
-
-def _known_loops(pytestconfig: pytest.Config) -> dict[str, dict[str, dict]]:
-    """The functions an earlier pytest of this grading saw loop, by exercise (``--known-loops``)."""
-    path = pytestconfig.getoption("--known-loops")
-    return json.loads(Path(path).read_text(encoding="utf-8")) if path else {}

@@ -1,8 +1,8 @@
 """Grading one submission: pytest runs the checks in subprocesses and writes their JSON reports.
 
-Each pytest process is the grader of some exercises (it never imports student code); this module
-only starts them with the right options — the exercises that judge no timing side by side, then
-those that do, alone — and reads back the JSON that pytest-json-report wrote. If a submission kills
+Each pytest process is the grader of some checks (it never imports student code); this module only
+starts them with the right options — first the checks that judge no timing, then those that do,
+alone (``run_checks``) — and reads back the JSON that pytest-json-report wrote. If a submission kills
 its pytest process (it is the parent of the student's main process), whatever the submission left
 running is killed here, each exercise is graded again on its own, and the exercise whose grading
 is killed again gets an ``error`` on every check: the others keep their true results.
@@ -15,20 +15,19 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from grader.checking.verdicts import MISTAKE
-from grader.config import Course, Exercise
+from grader.config import COMMON_CHECKS_FILE, Course, Exercise
+from grader.run import sandbox
 from grader.run.process_tree import Leftovers, limits_note
 
 PYTEST_SETTINGS = Path(__file__).parent / "pytest.ini"
 PROJECT_ROOT = Path(__file__).parent.parent.parent  # above grader/
 SLACK_PER_EXERCISE_S = 60  # beyond the harnesses' own limits, for pytest itself
 PYTEST_INTERRUPTED = 2  # pytest's exit status after SIGINT
-COMMON_CHECKS = "common_checks.py"  # in a course's folder: the guard checks of every exercise
-# What each pytest writes in its folder, and what it is given there.
-REPORT, TIMELINES, KNOWN_LOOPS = "pytest.json", "timelines.json", "known-loops.json"
+REPORT, TIMELINES = "pytest.json", "timelines.json"  # what each pytest writes in its folder
 
 
 class GradingError(Exception):
@@ -48,33 +47,36 @@ class Request:
 class Results:
     pytest_report: dict  # what pytest-json-report wrote: each check's verdict in its metadata
     timelines: dict  # exercise id -> the timeline of each harness run (grader.checking.observe.timeline)
-    loops: dict = field(default_factory=dict)  # exercise id -> its functions that looped, and where
 
 
 def run_checks(request: Request, course: Course) -> Results:
     """Run the checks of ``request.exercises`` on the submission.
 
-    Two phases. First, side by side, the checks that judge no timing: each such exercise in its
-    own pytest, and in one more the guard checks of the exercises that do (their import and their
-    script run as a student's would). Their verdicts hold on a busy machine, and their runs mostly
-    wait (sleeps, queues, pipes). Then the checks that judge when things ran, in one pytest, with
-    nothing else of this grading beside them."""
+    Two phases. First the checks that judge no timing: each such exercise in its own pytest, and
+    in one more the guard checks of the exercises that do (their import and their script run as a
+    student's would), side by side when a sandbox keeps each run from reaching the others' files,
+    one after another otherwise. Their verdicts hold on a busy machine, and their runs mostly wait
+    (sleeps, queues, pipes). Then the checks that judge when things ran, in one pytest, with
+    nothing else of this grading beside them. No pytest is told what another one saw: a function
+    the demonstration left looping is never known to the exercise's own checks (as when they all
+    run in one pytest, the guard checks last)."""
     note = limits_note()
     if note:  # the grading goes on, with the protections this platform has: say which are missing
         print(f"mpgrade: {note}", file=sys.stderr)
     untimed, timed = _phases(request, course)
+    # Without a sandbox a run reaches every file of the grader's user: a part's report, written
+    # while the runs of another part go on, could be rewritten by them before it is read.
+    together = sandbox.containment() == sandbox.BUBBLEWRAP
+    batches = ([untimed] if together else [[part] for part in untimed]) + ([[timed]] if timed.checks else [])
     tests: list[dict] = []
     timelines: dict[str, list] = {}
-    loops: dict[str, dict] = {}  # what looped in the first phase is not waited for in the second
-    for parts in (untimed, [timed] if timed.checks else []):
-        for part, attempt in zip(parts, _side_by_side(request, course, parts, loops)):
-            for results in _results_or_alone(request, course, part, attempt, loops):
+    for parts in batches:
+        for part, attempt in zip(parts, _side_by_side(request, course, parts)):
+            for results in _results_or_alone(request, course, part, attempt):
                 tests += results.pytest_report.get("tests", [])
                 for exercise_id, runs in results.timelines.items():  # an exercise may be in two
                     timelines.setdefault(exercise_id, []).extend(runs)
-                for exercise_id, functions in results.loops.items():
-                    loops.setdefault(exercise_id, {}).update(functions)
-    return Results({"tests": _in_course_order(tests, request.exercises)}, timelines, loops)
+    return Results({"tests": _in_course_order(tests, request.exercises)}, timelines)
 
 
 @dataclass(frozen=True)
@@ -110,8 +112,8 @@ def _phases(request: Request, course: Course) -> tuple[list[_Part], _Part]:
     return untimed + ([_Part(tuple(guards))] if guards else []), _Part(tuple(timed))
 
 
-def _results_or_alone(request: Request, course: Course, part: _Part, attempt: _Attempt,
-                      loops: dict[str, dict]) -> list[Results]:
+def _results_or_alone(request: Request, course: Course, part: _Part,
+                      attempt: _Attempt) -> list[Results]:
     """The results of one pytest; when it was stopped from outside (a submission killed the
     grader), the exercise that did it is found by grading each alone, and the others keep theirs."""
     if attempt.results is not None:
@@ -121,7 +123,7 @@ def _results_or_alone(request: Request, course: Course, part: _Part, attempt: _A
     found = []
     for exercise_id in part.exercises:
         checks = tuple(check for check in part.checks if check.partition(":")[0] == exercise_id)
-        (alone,) = _side_by_side(request, course, [_Part(checks)], loops)
+        (alone,) = _side_by_side(request, course, [_Part(checks)])
         if alone.results is not None:
             found.append(alone.results)
         elif alone.killed:
@@ -177,15 +179,17 @@ class _Started:
         return Path(self.work.name)
 
 
-def _side_by_side(request: Request, course: Course, parts: list[_Part],
-                  loops: dict[str, dict]) -> list[_Attempt]:
-    """One pytest per part, all at once, told which functions already looped (``loops``);
-    whatever they leave running is killed after."""
+def _side_by_side(request: Request, course: Course, parts: list[_Part]) -> list[_Attempt]:
+    """One pytest per part, all at once. Their reports are read once every one has ended and
+    whatever they left running is killed: no process of the submission is left to rewrite them."""
     leftovers = Leftovers()  # the student's processes come back here if a pytest is killed
     started: list[_Started] = []
     try:
-        started = [_start(request, course, part, loops) for part in parts]
-        return [_finish(one) for one in started]
+        for part in parts:
+            started.append(_start(request, course, part))
+        returncodes = [_wait_for(one) for one in started]
+        leftovers.end()
+        return [_read(one, returncode) for one, returncode in zip(started, returncodes)]
     finally:
         for one in started:
             if one.process.poll() is None:
@@ -196,14 +200,13 @@ def _side_by_side(request: Request, course: Course, parts: list[_Part],
             one.work.cleanup()
 
 
-def _start(request: Request, course: Course, part: _Part, loops: dict[str, dict]) -> _Started:
+def _start(request: Request, course: Course, part: _Part) -> _Started:
     work = tempfile.TemporaryDirectory(prefix="mpgrade-pytest-")
     folder = Path(work.name)
-    (folder / KNOWN_LOOPS).write_text(json.dumps(loops), encoding="utf-8")
     # Only the check modules of the part's exercises are collected: importing the others costs
     # each pytest a few tenths of a second of CPU, and several start at once.
     modules = [str(course.folder / exercise) for exercise in part.exercises]
-    modules += [str(path) for path in [course.folder / COMMON_CHECKS] if path.exists()]
+    modules += [str(path) for path in [course.folder / COMMON_CHECKS_FILE] if path.exists()]
     command = [sys.executable, "-m", "pytest", *modules, "-c", str(PYTEST_SETTINGS),
                "--rootdir", str(course.folder), "-p", "grader.checking.pytest_plugin",
                "-p", "grader.checking.fixtures", "-q", "--no-header",
@@ -213,7 +216,7 @@ def _start(request: Request, course: Course, part: _Part, loops: dict[str, dict]
                f"--start-method={request.start_method}", f"--observations={folder / TIMELINES}"]
     command += [f"--grade-exercise={exercise}" for exercise in part.exercises]
     command += [f"--grade-check={check}" for check in part.checks]
-    command += [f"--known-loops={folder / KNOWN_LOOPS}", f"--course={course.folder}"]
+    command.append(f"--course={course.folder}")
     # Files, not pipes: several pytest processes run at once, and a full pipe would stall one.
     with open(folder / "stdout", "wb") as stdout, open(folder / "stderr", "wb") as stderr:
         process = subprocess.Popen(command, cwd=course.folder, env=grader_environment(),
@@ -222,22 +225,25 @@ def _start(request: Request, course: Course, part: _Part, loops: dict[str, dict]
     return _Started(process, work, limit, time.monotonic() + limit)
 
 
-def _finish(started: _Started) -> _Attempt:
-    """Wait for one pytest and read what it wrote."""
+def _wait_for(started: _Started) -> int:
+    """Wait for one pytest to end; its exit status."""
     try:
-        returncode = started.process.wait(timeout=max(0.0, started.deadline - time.monotonic()))
+        return started.process.wait(timeout=max(0.0, started.deadline - time.monotonic()))
     except subprocess.TimeoutExpired as error:
         raise GradingError(f"pytest did not finish within {started.limit_s:.0f} s") from error
+
+
+def _read(started: _Started, returncode: int) -> _Attempt:
+    """What one ended pytest wrote."""
     report_path, timelines_path = started.folder / REPORT, started.folder / TIMELINES
     if not report_path.exists() or returncode not in (0, 1):
         output = [(started.folder / name).read_text(encoding="utf-8", errors="replace")[-3000:]
                   for name in ("stdout", "stderr")]
         return _Attempt(None, returncode, f"pytest failed (exit {returncode}):\n"
                                           f"{output[0]}\n{output[1]}")
-    observations = (json.loads(timelines_path.read_text(encoding="utf-8"))
-                    if timelines_path.exists() else {})
-    return _Attempt(Results(json.loads(report_path.read_text(encoding="utf-8")),
-                            observations.get("timelines", {}), observations.get("loops", {})))
+    timelines = (json.loads(timelines_path.read_text(encoding="utf-8"))
+                 if timelines_path.exists() else {})
+    return _Attempt(Results(json.loads(report_path.read_text(encoding="utf-8")), timelines))
 
 
 def _grader_killed(exercise: Exercise, checks: tuple[str, ...], returncode: int | None) -> list[dict]:

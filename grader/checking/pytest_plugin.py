@@ -16,10 +16,10 @@ import pytest
 
 from grader.checking.scenario import Scenario
 from grader.checking.verdicts import INTERNAL, CannotMeasure, Verdict
+from grader.config import COMMON_CHECKS_FILE
 from grader.run.harness import Run
 
 CHECK_PREFIX = "test_"
-COMMON_CHECKS = "common_checks.py"  # in a course folder: checks that several exercises list
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -28,10 +28,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--seed", type=int, default=0, help="seed of the random inputs")
     group.addoption("--start-method", default=None, help="spawn, fork or forkserver")
     group.addoption("--course", default=None, help="course folder (default: grader/course/)")
-    group.addoption("--observations",
-                    help="write the timelines of the runs and the functions that looped to this JSON file")
-    group.addoption("--known-loops", help="JSON file: the functions an earlier pytest of this "
-                                          "grading saw loop, by exercise (not waited for again)")
+    group.addoption("--observations", help="write the timelines of the runs to this JSON file")
     group.addoption("--grade-exercise", action="append", default=[],
                     help="grade only this exercise (repeatable)")
     group.addoption("--grade-check", action="append", default=[],
@@ -59,7 +56,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     # Each exercise's own checks first, the common ones (the guard: they run the file as a script)
     # after: a function the demonstration leaves looping is then known to the exercise's checks
     # only from their own runs (ExerciseUnderTest.known_loops), never from the script's.
-    items.sort(key=lambda item: item.path.name == COMMON_CHECKS)  # stable: the order within kept
+    items.sort(key=lambda item: item.path.name == COMMON_CHECKS_FILE)  # stable: the order within kept
     wanted = set(config.getoption("--grade-exercise"))
     checks = set(config.getoption("--grade-check"))
     if not wanted and not checks:

@@ -325,7 +325,7 @@ def _wait(process: subprocess.Popen, tree: Tree, observations: Path, started: fl
             return "limit"  # the watchdog: beyond the processes or the memory allowed
         if watch:
             watch.check()
-        try:  # a pause that ends as soon as the harness exits: the run's end is seen at once
+        try:  # a pause that ends when the harness exits (Popen polls it every few ms meanwhile)
             process.wait(timeout=POLL_S)
         except subprocess.TimeoutExpired:
             pass

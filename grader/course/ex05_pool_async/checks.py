@@ -34,14 +34,16 @@ MEANWHILE = {"$callback": "pendant_ce_temps"}
 
 
 def _durations(rng: random.Random, count: int, low: float, high: float) -> list[float]:
-    """Distinct durations spread over [low, high], a long one then a short one: each short task
-    ends before the long one submitted just before it, even when the workers start a few tenths
-    of a second apart (consecutive durations 0.01 s apart ended in submission order on a busy
-    machine, and results collected as tasks end looked right)."""
+    """Distinct durations spread over [low, high], a long one then a short one: the first short
+    tasks end well before the long ones submitted just before them, even when the workers start a
+    tenth of a second apart (durations 0.01 s apart, longest first, ended in submission order on a
+    busy machine, and results collected as tasks end looked right). A run where they still end in
+    order is measured again (``ordre_de_fin_non_observe``)."""
     width = (high - low) / count
+    digits = 2 if width >= 0.01 else 3  # enough distinct values in a narrow range
     spread: list[float] = []
     while len(set(spread)) < count:  # two draws either side of a slot's edge may round alike
-        spread = sorted(round(low + width * (slot + rng.random()), 2) for slot in range(count))
+        spread = sorted(round(low + width * (slot + rng.random()), digits) for slot in range(count))
     return [spread[-1 - index // 2] if index % 2 == 0 else spread[index // 2]
             for index in range(count)]
 

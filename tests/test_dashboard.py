@@ -14,10 +14,11 @@ import pytest
 import browser
 from conftest import DATA, ROOT
 from grader import catalogue, config
+from grader.checking.verdicts import MACHINE_BOUND
 from grader.cohort import dashboard, gradebook
 from grader.report.model import Report
 from html_tree import NETWORK_URL, URL_ATTRIBUTES, Node, parse
-from message_keys import keys_in_code
+from message_keys import keys_in_code, kinds_in_code
 
 REPORTS = DATA / "cohort_reports"
 GENERATED_AT = "2026-11-26 09:30 UTC"
@@ -33,9 +34,8 @@ COHORT = [
     ("hugo.faure", "Hugo Faure", None),
 ]
 ERROR_REASON = "archive zip corrompue : impossible de l'ouvrir"
-# Keys only ever raised to skip a check (the machine cannot measure): never a failure's reason.
-SKIP_ONLY = {"machine_trop_chargee", "demarrage_ralenti", "acceleration_impossible",
-             "processus_prives_de_cpu", "course_impossible"}  # pending only: never a failure
+# Keys only ever raised because the machine cannot measure (pending): never a failure's reason.
+SKIP_ONLY = {key for key, kinds in kinds_in_code().items() if kinds == {MACHINE_BOUND}}
 
 
 def _report(name: str) -> Report:

@@ -49,19 +49,21 @@ def test_a_remeasure_grades_only_its_checks_in_their_phase():
     assert timed.checks == ()
 
 
-def _recorded(monkeypatch, containment: str) -> list[tuple[str, object]]:
-    """Replace the pytest processes by records of when each started, ended and was read, and the
-    killing of what they left by a record of it; the sandbox says ``containment``."""
+def _recorded(monkeypatch, containment: str, cores: int = 8) -> list[tuple[str, object]]:
+    """Replace the pytest processes by records of when each started, ended (the first time the
+    grading looks at it) and was read, and the killing of what they left by a record of it; the
+    sandbox says ``containment``, the machine has ``cores``."""
     moments: list[tuple[str, object]] = []
 
     def start(request: Request, course: config.Course, part: _Part) -> SimpleNamespace:
         moments.append(("start", part))
-        return SimpleNamespace(part=part, process=SimpleNamespace(poll=lambda: 0),
-                               work=SimpleNamespace(cleanup=lambda: None))
 
-    def wait_for(started: SimpleNamespace) -> int:
-        moments.append(("end", started.part))
-        return 0
+        def poll() -> int:
+            if ("end", part) not in moments:
+                moments.append(("end", part))
+            return 0
+        return SimpleNamespace(part=part, process=SimpleNamespace(poll=poll),
+                               work=SimpleNamespace(cleanup=lambda: None))
 
     def read(started: SimpleNamespace, returncode: int) -> _Attempt:
         moments.append(("read", started.part))
@@ -75,11 +77,19 @@ def _recorded(monkeypatch, containment: str) -> list[tuple[str, object]]:
             return []
 
     monkeypatch.setattr(grading, "_start", start)
-    monkeypatch.setattr(grading, "_wait_for", wait_for)
     monkeypatch.setattr(grading, "_read", read)
     monkeypatch.setattr(grading, "Leftovers", Leftovers)
     monkeypatch.setattr(grading.sandbox, "containment", lambda: containment)
+    monkeypatch.setattr(grading.os, "cpu_count", lambda: cores)
     return moments
+
+
+def _most_at_once(moments: list[tuple[str, object]]) -> int:
+    running = most = 0
+    for what, _ in moments:
+        running += {"start": 1, "end": -1}.get(what, 0)
+        most = max(most, running)
+    return most
 
 
 def test_in_the_sandbox_the_untimed_parts_run_together_and_the_timing_checks_after_them(monkeypatch):
@@ -93,15 +103,23 @@ def test_in_the_sandbox_the_untimed_parts_run_together_and_the_timing_checks_aft
     assert order == sorted(order, key=list(COURSE.exercises).index)
 
 
+def test_no_more_pytests_at_once_than_the_machine_has_cores(monkeypatch):
+    moments = _recorded(monkeypatch, grading.sandbox.BUBBLEWRAP, cores=2)
+    grading.run_checks(_request(), COURSE)
+    untimed, _ = grading._phases(_request(), COURSE)
+    assert len(untimed) > 2 and _most_at_once(moments) == 2
+    assert all(("read", part) in moments for part in untimed)
+
+
 def test_without_a_sandbox_each_part_runs_alone(monkeypatch):
     """No run may reach a report another part wrote before it is read: one pytest at a time."""
     moments = _recorded(monkeypatch, grading.sandbox.PROCESS_TREE)
     grading.run_checks(_request(), COURSE)
+    assert _most_at_once(moments) == 1
     starts = [index for index, (what, _) in enumerate(moments) if what == "start"]
     for index in starts[1:]:
-        part = moments[index][1]
         previous = next(moments[earlier][1] for earlier in reversed(starts) if earlier < index)
-        assert moments.index(("read", previous)) < index, (previous, part)
+        assert moments.index(("read", previous)) < index, previous
 
 
 @pytest.mark.parametrize("containment", ["bubblewrap", "process-tree"])

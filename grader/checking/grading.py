@@ -28,6 +28,7 @@ PROJECT_ROOT = Path(__file__).parent.parent.parent  # above grader/
 SLACK_PER_EXERCISE_S = 60  # beyond the harnesses' own limits, for pytest itself
 PYTEST_INTERRUPTED = 2  # pytest's exit status after SIGINT
 REPORT, TIMELINES = "pytest.json", "timelines.json"  # what each pytest writes in its folder
+WAIT_S = 0.05  # between two looks at the pytest processes running
 
 
 class GradingError(Exception):
@@ -180,16 +181,23 @@ class _Started:
 
 
 def _side_by_side(request: Request, course: Course, parts: list[_Part]) -> list[_Attempt]:
-    """One pytest per part, all at once. Their reports are read once every one has ended and
-    whatever they left running is killed: no process of the submission is left to rewrite them."""
+    """One pytest per part, as many at once as the machine has cores (more would only share them,
+    and load a busy machine further), the next started as soon as one ends. Their reports are read
+    once every one has ended and whatever they left running is killed: no process of the
+    submission is left to rewrite them."""
     leftovers = Leftovers()  # the student's processes come back here if a pytest is killed
     started: list[_Started] = []
+    at_once = max(1, os.cpu_count() or 1)
     try:
-        for part in parts:
-            started.append(_start(request, course, part))
-        returncodes = [_wait_for(one) for one in started]
+        returncodes: dict[int, int] = {}
+        while len(returncodes) < len(parts):
+            running = [index for index in range(len(started)) if index not in returncodes]
+            if len(started) < len(parts) and len(running) < at_once:
+                started.append(_start(request, course, parts[len(started)]))
+                continue
+            returncodes.update(_first_ended(started, running))
         leftovers.end()
-        return [_read(one, returncode) for one, returncode in zip(started, returncodes)]
+        return [_read(one, returncodes[index]) for index, one in enumerate(started)]
     finally:
         for one in started:
             if one.process.poll() is None:
@@ -225,12 +233,17 @@ def _start(request: Request, course: Course, part: _Part) -> _Started:
     return _Started(process, work, limit, time.monotonic() + limit)
 
 
-def _wait_for(started: _Started) -> int:
-    """Wait for one pytest to end; its exit status."""
-    try:
-        return started.process.wait(timeout=max(0.0, started.deadline - time.monotonic()))
-    except subprocess.TimeoutExpired as error:
-        raise GradingError(f"pytest did not finish within {started.limit_s:.0f} s") from error
+def _first_ended(started: list[_Started], running: list[int]) -> dict[int, int]:
+    """Wait until one of the ``running`` pytests ends; the exit status of each that has."""
+    while True:
+        ended = {index: code for index in running
+                 if (code := started[index].process.poll()) is not None}
+        if ended:
+            return ended
+        for index in running:
+            if time.monotonic() > started[index].deadline:
+                raise GradingError(f"pytest did not finish within {started[index].limit_s:.0f} s")
+        time.sleep(WAIT_S)
 
 
 def _read(started: _Started, returncode: int) -> _Attempt:

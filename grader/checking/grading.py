@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.checking.verdicts import MISTAKE
-from grader.config import COMMON_CHECKS_FILE, Course, Exercise
+from grader.config import COMMON_CHECKS_FILE, Course
 from grader.run import sandbox
 from grader.run.process_tree import Leftovers, limits_note
 
@@ -128,8 +128,7 @@ def _results_or_alone(request: Request, course: Course, part: _Part,
         if alone.results is not None:
             found.append(alone.results)
         elif alone.killed:
-            found.append(Results({"tests": _grader_killed(course.exercise(exercise_id), checks,
-                                                          alone.returncode)}, {}))
+            found.append(Results({"tests": _grader_killed(checks, alone.returncode)}, {}))
         else:
             raise GradingError(alone.failure)
     return found
@@ -259,10 +258,11 @@ def _read(started: _Started, returncode: int) -> _Attempt:
     return _Attempt(Results(json.loads(report_path.read_text(encoding="utf-8")), timelines))
 
 
-def _grader_killed(exercise: Exercise, checks: tuple[str, ...], returncode: int | None) -> list[dict]:
-    """The verdicts of an exercise whose grading was killed every time: an error on each of the
-    ``checks`` (``exercise:check``) it was graded on."""
-    return [{"metadata": {"exercise": exercise.id, "check": check.partition(":")[2], "status": "error",
+def _grader_killed(checks: tuple[str, ...], returncode: int | None) -> list[dict]:
+    """The verdicts of checks (``exercise:check``) whose grading was killed every time: an error
+    on each."""
+    return [{"metadata": {"exercise": check.partition(":")[0], "check": check.partition(":")[2],
+                          "status": "error",
                           # the submission stopped its own grading: the student's doing, said so
                           "kind": MISTAKE, "key": "correcteur_arrete", "facts": {"code": returncode}}}
             for check in checks]

@@ -40,8 +40,9 @@ def versions(student: ExerciseUnderTest, exercise: Exercise, rng: random.Random)
     sizes = [rng.randint(*bounds["taille_tache"]) for _ in range(bounds["taches"])]
     workers = count_to_ask(rng, bounds["workers"], example=2)
     # Calibrated before and after: the machine may get busier while the student's versions run.
-    # Threads and processes are timed again in later rounds: a burst of load that slows one round
-    # does not decide the speed-up (the fastest round of each is compared).
+    # With ``manches`` above 1, threads and processes are timed again in later rounds and the
+    # fastest round of each is compared. One round is enough: a burst of load that slows it is
+    # caught by the workers' share of the CPU (``_cpu_share``), and the check measured again.
     rounds = [call(function, sizes, workers) for function in ("avec_threads", "avec_processus")]
     calls = [call("@calibrate_cpu", sizes, workers), call("sequentiel", sizes), *rounds,
              *rounds * (bounds["manches"] - 1), call("@calibrate_cpu", sizes, workers)]

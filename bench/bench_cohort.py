@@ -1,9 +1,11 @@
 """Does grading students side by side change a verdict, and what does it gain?
 
-    python bench/bench_cohort.py [--runs 5]
+    python bench/bench_cohort.py [--runs 5] [--all-exercises]
 
 Grades the sample cohort of the tests (tests/sample_cohort.py: 12 submissions in three layouts,
-ex01 and ex03) with ``--jobs 1`` and ``--jobs 2`` in turn, ``--runs`` times each, with the same seed;
+solutions, stubs, known-bad and hostile variants, broken archives; ex01 and ex03, or all nine
+exercises with ``--all-exercises``) with ``--jobs 1`` and ``--jobs 2`` in turn, ``--runs`` times
+each, with the same seed;
 prints each run's throughput (students per minute) and whether every gradebook is identical to the
 first one, cell for cell. Run it on a machine with nothing else to do: a check skipped because the
 machine was too busy is not a verdict, but it does change a gradebook's total.
@@ -28,9 +30,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--seed", type=int, default=4242)
+    parser.add_argument("--all-exercises", action="store_true",
+                        help="nine-exercise submissions, graded whole")
     arguments = parser.parse_args()
+    exercises = tuple(sorted(path.stem for path in sample_cohort.SOLUTIONS.glob("ex*.py"))) \
+        if arguments.all_exercises else sample_cohort.EXERCISES
     with tempfile.TemporaryDirectory(prefix="mpgrade-bench-") as work:
-        submissions = sample_cohort.build(Path(work))
+        submissions = sample_cohort.build(Path(work), exercises)
         students = sum(1 for _ in submissions.iterdir())
         reference: str | None = None
         rates: dict[int, list[float]] = {1: [], 2: []}
@@ -39,7 +45,7 @@ def main() -> None:
                 out = Path(work) / f"out-{run}-{jobs}"
                 command = [sys.executable, "-m", "grader", "cohort", str(submissions),
                            "--out", str(out), "--jobs", str(jobs), "--seed", str(arguments.seed)]
-                command += [f"--exercise={exercise}" for exercise in sample_cohort.EXERCISES]
+                command += [f"--exercise={exercise}" for exercise in exercises]
                 started = time.monotonic()
                 subprocess.run(command, cwd=ROOT, capture_output=True, check=False)
                 minutes = (time.monotonic() - started) / 60

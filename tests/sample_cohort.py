@@ -29,11 +29,16 @@ VARIANTS = {
 }
 
 
-def build(root: Path) -> Path:
-    """Write the cohort under ``root``/submissions and return that folder."""
+def build(root: Path, exercises: tuple[str, ...] = EXERCISES) -> Path:
+    """Write the cohort under ``root``/submissions and return that folder; with ``exercises``
+    (all nine for ``bench/bench_cohort.py --all-exercises``), each gradable student has those
+    files, a solution wherever ``VARIANTS`` names no variant."""
     submissions = root / "submissions"
     staging = root / "staging"
     # One folder per student, files at the top or one level down.
+    def _files(folder: Path, student: str) -> Path:
+        return _student_files(folder, student, exercises)
+
     _files(submissions / "alice", "alice")
     shutil.copytree(STUBS, submissions / "bruno")
     _files(submissions / "chloe" / "projet", "chloe")
@@ -56,11 +61,11 @@ def build(root: Path) -> Path:
     return submissions
 
 
-def _files(folder: Path, student: str) -> Path:
+def _student_files(folder: Path, student: str, exercises: tuple[str, ...]) -> Path:
     """The graded exercises of ``student`` in ``folder``."""
     folder.mkdir(parents=True)
-    for exercise in EXERCISES:
-        source = VARIANTS[exercise].get(student, SOLUTIONS / f"{exercise}.py")
+    for exercise in exercises:
+        source = VARIANTS.get(exercise, {}).get(student, SOLUTIONS / f"{exercise}.py")
         shutil.copyfile(source, folder / f"{exercise}.py")
     return folder
 

@@ -1,5 +1,6 @@
 """How one grading is split among pytest processes (grader.checking.grading): the checks that
-judge no timing side by side, then the timing checks alone, told what looped before them."""
+judge no timing side by side; the timing checks beside them when each timed run can take the cores
+alone (grader.run.reservation), after them otherwise."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -20,14 +21,15 @@ def _request(checks: tuple[str, ...] = ()) -> Request:
     return Request(Path("/nowhere"), exercises, seed=1, start_method="spawn", checks=checks)
 
 
-def test_every_check_is_graded_once_and_only_the_guards_of_timing_exercises_leave_them():
-    untimed, timed = grading._phases(_request(), COURSE)
+@pytest.mark.parametrize("overlap", [True, False])
+def test_every_check_is_graded_once_and_only_the_guards_of_timing_exercises_leave_them(overlap):
+    untimed, timed = grading._phases(_request(), COURSE, overlap=overlap)
     every = [check for part in [*untimed, timed] for check in part.checks]
     assert sorted(every) == sorted(f"{exercise.id}:{check}" for exercise in COURSE.exercises.values()
                                    for check in exercise.checks)
-    assert [part.exercises for part in untimed[:-1]] == [[exercise] for exercise in COURSE.exercises
-                                                         if exercise not in TIMING]
-    guards = untimed[-1]
+    assert [part.exercises for part in untimed[1:]] == [[exercise] for exercise in COURSE.exercises
+                                                        if exercise not in TIMING]
+    guards = untimed[0]  # first: the longest part
     assert guards.exercises == TIMING
     assert {check.partition(":")[2] for check in guards.checks} == {"import_sans_effet",
                                                                     "script_sous_spawn"}
@@ -37,26 +39,33 @@ def test_every_check_is_graded_once_and_only_the_guards_of_timing_exercises_leav
 
 
 def test_a_remeasure_grades_only_its_checks_in_their_phase():
-    untimed, timed = grading._phases(_request(("ex09_cpu_bound:acceleration",)), COURSE)
+    untimed, timed = grading._phases(_request(("ex09_cpu_bound:acceleration",)), COURSE, overlap=True)
     assert untimed == [] and timed.checks == ("ex09_cpu_bound:acceleration",)
     alone = ("ex03_pool_map:carre_resultat", "ex03_pool_map:script_sous_spawn")
-    untimed, timed = grading._phases(_request(alone), COURSE)
+    untimed, timed = grading._phases(_request(alone), COURSE, overlap=False)
     assert untimed == [] and sorted(timed.checks) == sorted(alone)  # a pytest more: only a cost
+    untimed, timed = grading._phases(_request(alone), COURSE, overlap=True)  # a pytest beside: a gain
+    assert [part.checks for part in untimed] == [("ex03_pool_map:script_sous_spawn",)]
+    assert timed.checks == ("ex03_pool_map:carre_resultat",)
     untimed, timed = grading._phases(
-        _request(("ex06_queue:pipeline_joints", "ex03_pool_map:script_sous_spawn")), COURSE)
-    assert [part.checks for part in untimed] == [("ex06_queue:pipeline_joints",),
-                                                 ("ex03_pool_map:script_sous_spawn",)]
+        _request(("ex06_queue:pipeline_joints", "ex03_pool_map:script_sous_spawn")), COURSE, overlap=False)
+    assert [part.checks for part in untimed] == [("ex03_pool_map:script_sous_spawn",),
+                                                 ("ex06_queue:pipeline_joints",)]
     assert timed.checks == ()
 
 
-def _recorded(monkeypatch, containment: str, cores: int = 8) -> list[tuple[str, object]]:
+def _recorded(monkeypatch, containment: str, cores: int = 8,
+              reservation: bool = False) -> list[tuple[str, object]]:
     """Replace the pytest processes by records of when each started, ended (the first time the
     grading looks at it) and was read, and the killing of what they left by a record of it; the
-    sandbox says ``containment``, the machine has ``cores``."""
+    sandbox says ``containment``, the machine has ``cores``, ``flock`` is there or not
+    (``reservation``). Each start records the environment it was given too."""
     moments: list[tuple[str, object]] = []
 
-    def start(request: Request, course: config.Course, part: _Part) -> SimpleNamespace:
+    def start(request: Request, course: config.Course, part: _Part,
+              environment: dict[str, str]) -> SimpleNamespace:
         moments.append(("start", part))
+        moments.append(("environment", environment))
 
         def poll() -> int:
             if ("end", part) not in moments:
@@ -81,6 +90,8 @@ def _recorded(monkeypatch, containment: str, cores: int = 8) -> list[tuple[str, 
     monkeypatch.setattr(grading, "Leftovers", Leftovers)
     monkeypatch.setattr(grading.sandbox, "containment", lambda: containment)
     monkeypatch.setattr(grading.os, "cpu_count", lambda: cores)
+    monkeypatch.setattr(grading.reservation, "available", lambda: reservation)
+    monkeypatch.delenv(grading.reservation.FOLDER, raising=False)
     return moments
 
 
@@ -92,10 +103,29 @@ def _most_at_once(moments: list[tuple[str, object]]) -> int:
     return most
 
 
+def test_with_the_reservation_every_part_runs_together_the_timed_one_first(monkeypatch):
+    """Each timed run takes the cores alone by itself: the timed part goes beside the others, and
+    every pytest is told the folder of the grading's locks."""
+    moments = _recorded(monkeypatch, grading.sandbox.BUBBLEWRAP, cores=2, reservation=True)
+    results = grading.run_checks(_request(), COURSE)
+    untimed, timed = grading._phases(_request(), COURSE, overlap=True)
+    starts = [part for what, part in moments if what == "start"]
+    assert starts == [timed, *untimed]
+    assert moments.index(("start", untimed[0])) < moments.index(("end", timed))
+    assert _most_at_once(moments) == 3  # the cores, and the timed part that mostly waits for them
+    folders = {str(environment) for what, environment in moments if what == "environment"}
+    assert len(folders) == 1 and grading.reservation.FOLDER in folders.pop()
+    assert sorted(test["metadata"]["check"] for test in results.pytest_report["tests"]) == sorted(
+        check for exercise in COURSE.exercises.values() for check in exercise.checks)
+
+
 def test_in_the_sandbox_the_untimed_parts_run_together_and_the_timing_checks_after_them(monkeypatch):
+    """Without ``flock`` (Windows, the portable path) nothing could keep the grader's other work
+    away from a timed run: the timing checks wait for every other part to end."""
     moments = _recorded(monkeypatch, grading.sandbox.BUBBLEWRAP)
     results = grading.run_checks(_request(), COURSE)
-    untimed, timed = grading._phases(_request(), COURSE)
+    untimed, timed = grading._phases(_request(), COURSE, overlap=False)
+    assert all(environment == {} for what, environment in moments if what == "environment")
     first_end = moments.index(("end", untimed[0]))
     assert all(moments.index(("start", part)) < first_end for part in untimed)
     assert all(moments.index(("end", part)) < moments.index(("start", timed)) for part in untimed)
@@ -106,7 +136,7 @@ def test_in_the_sandbox_the_untimed_parts_run_together_and_the_timing_checks_aft
 def test_no_more_pytests_at_once_than_the_machine_has_cores(monkeypatch):
     moments = _recorded(monkeypatch, grading.sandbox.BUBBLEWRAP, cores=2)
     grading.run_checks(_request(), COURSE)
-    untimed, _ = grading._phases(_request(), COURSE)
+    untimed, _ = grading._phases(_request(), COURSE, overlap=False)
     assert len(untimed) > 2 and _most_at_once(moments) == 2
     assert all(("read", part) in moments for part in untimed)
 
@@ -139,11 +169,11 @@ def test_a_part_whose_pytest_was_killed_is_graded_again_exercise_by_exercise(mon
     """The guard part of the timing exercises is killed (a submission killed its grader): each of
     its exercises is graded alone; the one killed again gets an error on its checks of that part
     only, the others keep their verdicts."""
-    untimed, _ = grading._phases(_request(), COURSE)
-    guards = untimed[-1]
+    untimed, _ = grading._phases(_request(), COURSE, overlap=False)
+    guards = untimed[0]
     attempts = {guards: _Attempt(None, returncode)}
 
-    def side_by_side(request, course, parts):
+    def side_by_side(request, course, parts, environment):
         found = []
         for part in parts:
             if part in attempts:

@@ -1,11 +1,12 @@
 """Grading one submission: pytest runs the checks in subprocesses and writes their JSON reports.
 
 Each pytest process is the grader of some checks (it never imports student code); this module only
-starts them with the right options — first the checks that judge no timing, then those that do,
-alone (``run_checks``) — and reads back the JSON that pytest-json-report wrote. If a submission kills
-its pytest process (it is the parent of the student's main process), whatever the submission left
-running is killed here, each exercise is graded again on its own, and the exercise whose grading
-is killed again gets an ``error`` on every check: the others keep their true results.
+starts them with the right options — those of the checks that judge no timing beside the one of
+the checks that do, whose timed runs take the cores alone (``run_checks``) — and reads back the
+JSON that pytest-json-report wrote. If a submission kills its pytest process (it is the parent of
+the student's main process), whatever the submission left running is killed here, each exercise
+is graded again on its own, and the exercise whose grading is killed again gets an ``error`` on
+every check: the others keep their true results.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from grader.checking.verdicts import MISTAKE
 from grader.config import COMMON_CHECKS_FILE, Course
-from grader.run import sandbox
+from grader.run import reservation, sandbox
 from grader.run.process_tree import Leftovers, limits_note
 
 PYTEST_SETTINGS = Path(__file__).parent / "pytest.ini"
@@ -53,30 +54,39 @@ class Results:
 def run_checks(request: Request, course: Course) -> Results:
     """Run the checks of ``request.exercises`` on the submission.
 
-    Two phases. First the checks that judge no timing: each such exercise in its own pytest, and
-    in one more the guard checks of the exercises that do (their import and their script run as a
-    student's would), side by side when a sandbox keeps each run from reaching the others' files,
-    one after another otherwise. Their verdicts hold on a busy machine, and their runs mostly wait
-    (sleeps, queues, pipes). Then the checks that judge when things ran, in one pytest, with
-    nothing else of this grading beside them. No pytest is told what another one saw: a function
-    the demonstration left looping is never known to the exercise's own checks (as when they all
-    run in one pytest, the guard checks last)."""
+    The checks that judge no timing: each such exercise in its own pytest, and in one more the
+    guard checks of the exercises that do (their import and their script run as a student's
+    would). Their verdicts hold on a busy machine, and their runs mostly wait (sleeps, queues,
+    pipes). The checks that judge when things ran: in one pytest, whose timed runs must have the
+    machine to themselves. With a sandbox (no run reaches another's files) and ``flock``, all
+    these pytests go side by side and each timed run takes the cores alone for its own length
+    (``grader.run.reservation``); with a sandbox only, the timed pytest goes after the others;
+    with neither, every pytest after the other. No pytest is told what another one saw: a
+    function the demonstration left looping is never known to the exercise's own checks (as when
+    they all run in one pytest, the guard checks last)."""
     note = limits_note()
     if note:  # the grading goes on, with the protections this platform has: say which are missing
         print(f"mpgrade: {note}", file=sys.stderr)
-    untimed, timed = _phases(request, course)
     # Without a sandbox a run reaches every file of the grader's user: a part's report, written
     # while the runs of another part go on, could be rewritten by them before it is read.
     together = sandbox.containment() == sandbox.BUBBLEWRAP
-    batches = ([untimed] if together else [[part] for part in untimed]) + ([[timed]] if timed.checks else [])
+    overlap = together and reservation.available()
+    untimed, timed = _phases(request, course, overlap=overlap)
+    timed_batch = [[timed]] if timed.checks else []
+    if overlap:
+        batches = [timed_batch[0] + untimed] if timed_batch else [untimed]
+    else:
+        batches = ([untimed] if together else [[part] for part in untimed]) + timed_batch
     tests: list[dict] = []
     timelines: dict[str, list] = {}
-    for parts in batches:
-        for part, attempt in zip(parts, _side_by_side(request, course, parts)):
-            for results in _results_or_alone(request, course, part, attempt):
-                tests += results.pytest_report.get("tests", [])
-                for exercise_id, runs in results.timelines.items():  # an exercise may be in two
-                    timelines.setdefault(exercise_id, []).extend(runs)
+    with reservation.shared_by_pytests() as environment:
+        for parts in batches:
+            attempts = _side_by_side(request, course, parts, environment)
+            for part, attempt in zip(parts, attempts):
+                for results in _results_or_alone(request, course, part, attempt):
+                    tests += results.pytest_report.get("tests", [])
+                    for exercise_id, runs in results.timelines.items():  # an exercise may be in two
+                        timelines.setdefault(exercise_id, []).extend(runs)
     return Results({"tests": _in_course_order(tests, request.exercises)}, timelines)
 
 
@@ -91,11 +101,12 @@ class _Part:
         return list(dict.fromkeys(check.partition(":")[0] for check in self.checks))
 
 
-def _phases(request: Request, course: Course) -> tuple[list[_Part], _Part]:
-    """The checks asked for, as the parts graded side by side and the part graded alone. The
-    guard checks of the timing exercises go beside the other exercises when there are some, and
-    before the timing checks in their pytest otherwise: a pytest of their own would only add its
-    start-up to the grading of timing exercises alone (``--exercise ex03``)."""
+def _phases(request: Request, course: Course, *, overlap: bool) -> tuple[list[_Part], _Part]:
+    """The checks asked for, as the parts that judge no timing and the part that does. The guard
+    checks of the timing exercises have a part of their own when it can go beside the timed one
+    (``overlap``) or beside other exercises; otherwise they go before the timing checks in their
+    pytest: a pytest of their own would only add its start-up to the grading of timing exercises
+    alone (``--exercise ex03``)."""
     untimed: list[_Part] = []
     guards: list[str] = []
     timed: list[str] = []
@@ -108,9 +119,11 @@ def _phases(request: Request, course: Course) -> tuple[list[_Part], _Part]:
             continue
         for check in checks:
             (timed if exercise.judges_time(check.partition(":")[2]) else guards).append(check)
-    if not untimed:
+    if not untimed and not overlap:
         return [], _Part(tuple(guards + timed))
-    return untimed + ([_Part(tuple(guards))] if guards else []), _Part(tuple(timed))
+    # The guards first: they run every timing exercise's import and demonstration, the longest
+    # of the parts, which would otherwise end the grading alone.
+    return ([_Part(tuple(guards))] if guards else []) + untimed, _Part(tuple(timed))
 
 
 def _results_or_alone(request: Request, course: Course, part: _Part,
@@ -124,7 +137,7 @@ def _results_or_alone(request: Request, course: Course, part: _Part,
     found = []
     for exercise_id in part.exercises:
         checks = tuple(check for check in part.checks if check.partition(":")[0] == exercise_id)
-        (alone,) = _side_by_side(request, course, [_Part(checks)])
+        (alone,) = _side_by_side(request, course, [_Part(checks)], {})
         if alone.results is not None:
             found.append(alone.results)
         elif alone.killed:
@@ -179,20 +192,24 @@ class _Started:
         return Path(self.work.name)
 
 
-def _side_by_side(request: Request, course: Course, parts: list[_Part]) -> list[_Attempt]:
+def _side_by_side(request: Request, course: Course, parts: list[_Part],
+                  environment: dict[str, str]) -> list[_Attempt]:
     """One pytest per part, as many at once as the machine has cores (more would only share them,
-    and load a busy machine further), the next started as soon as one ends. Their reports are read
+    and load a busy machine further; the timed part, first when there is one, mostly waits for the
+    cores alone and is not counted), the next started as soon as one ends. Their reports are read
     once every one has ended and whatever they left running is killed: no process of the
-    submission is left to rewrite them."""
+    submission is left to rewrite them. ``environment`` goes to every pytest."""
     leftovers = Leftovers()  # the student's processes come back here if a pytest is killed
     started: list[_Started] = []
-    at_once = max(1, os.cpu_count() or 1)
+    timed_first = any(course.exercise(exercise).judges_time(check)
+                      for exercise, _, check in (found.partition(":") for found in parts[0].checks))
+    at_once = max(1, os.cpu_count() or 1) + (1 if timed_first and len(parts) > 1 else 0)
     try:
         returncodes: dict[int, int] = {}
         while len(returncodes) < len(parts):
             running = [index for index in range(len(started)) if index not in returncodes]
             if len(started) < len(parts) and len(running) < at_once:
-                started.append(_start(request, course, parts[len(started)]))
+                started.append(_start(request, course, parts[len(started)], environment))
                 continue
             returncodes.update(_first_ended(started, running))
         leftovers.end()
@@ -207,7 +224,7 @@ def _side_by_side(request: Request, course: Course, parts: list[_Part]) -> list[
             one.work.cleanup()
 
 
-def _start(request: Request, course: Course, part: _Part) -> _Started:
+def _start(request: Request, course: Course, part: _Part, environment: dict[str, str]) -> _Started:
     work = tempfile.TemporaryDirectory(prefix="mpgrade-pytest-")
     folder = Path(work.name)
     # Only the check modules of the part's exercises are collected: importing the others costs
@@ -225,9 +242,11 @@ def _start(request: Request, course: Course, part: _Part) -> _Started:
     command += [f"--grade-check={check}" for check in part.checks]
     command.append(f"--course={course.folder}")
     # Files, not pipes: several pytest processes run at once, and a full pipe would stall one.
-    with open(folder / "stdout", "wb") as stdout, open(folder / "stderr", "wb") as stderr:
-        process = subprocess.Popen(command, cwd=course.folder, env=grader_environment(),
-                                   stdout=stdout, stderr=stderr)
+    with open(folder / "stdout", "wb") as stdout, open(folder / "stderr", "wb") as stderr, \
+            reservation.claim_for_child(environment) as (claim, descriptors):
+        process = subprocess.Popen(command, cwd=course.folder, stdout=stdout, stderr=stderr,
+                                   env=dict(grader_environment(), **environment, **claim),
+                                   pass_fds=descriptors)
     limit = time_limit_s(course, part.exercises)
     return _Started(process, work, limit, time.monotonic() + limit)
 

@@ -29,9 +29,10 @@ class Scenario:
     @classmethod
     def timed(cls, student: ExerciseUnderTest, calls: list[dict], inputs: list, file_name: str,
               **options: object) -> Scenario:
-        """A scenario that timing checks may measure again when this machine could not tell."""
+        """A scenario that timing checks may measure again when this machine could not tell; its
+        runs have the cores to themselves among the grader's work (``grader.run.reservation``)."""
         def again() -> Run:
-            return student.run(calls, **options)
+            return student.run(calls, alone=True, **options)
 
         return cls(again(), inputs, file_name, again)
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.config import Limits
-from grader.run import responder, sandbox
+from grader.run import reservation, responder, sandbox
 from grader.run.process_tree import (
     ProcessLimits,
     SharedFiles,
@@ -159,8 +159,9 @@ def run_calls(submission: Path, module: str, calls: list[dict], *, time_limit_s:
               constants: Sequence[str] = (), inject: dict | None = None,
               replace: dict[str, str] | None = None, value_writes: bool = False,
               calibrate_pool: int | None = None, limits: Limits | None = None,
-              known_loops: Mapping[str, dict[str, object]] | None = None) -> Run:
-    """Import ``module`` from a copy of ``submission`` and make ``calls`` one after another;
+              known_loops: Mapping[str, dict[str, object]] | None = None, alone: bool = False) -> Run:
+    """Import ``module`` from a copy of ``submission`` and make ``calls`` one after another
+    (``alone``: with the cores to itself among the grader's work, ``grader.run.reservation``);
     ``replace`` puts the grader's own stand-ins (``mpgrade_probe.STAND_INS``) in place of some
     of the student's functions, in every process of the run; ``value_writes`` has each process
     count its writes of a shared ``Value`` (and those without its lock); a call of a function of
@@ -181,8 +182,9 @@ def run_calls(submission: Path, module: str, calls: list[dict], *, time_limit_s:
         if listening is not None:
             probe["responder_socket"] = str(listening.path)
         try:
-            run = _run(submission, work, command, probe, time_limit_s, limits or Limits(),
-                       expects_result=True)
+            with reservation.for_run(alone):
+                run = _run(submission, work, command, probe, time_limit_s, limits or Limits(),
+                           expects_result=True)
         finally:
             ends = listening.close() if listening is not None else None
         if ends is not None:
@@ -210,8 +212,9 @@ def run_script(submission: Path, module: str, *, time_limit_s: float, start_meth
         work = Path(folder)
         command = [sys.executable, f"{module}.py"]
         probe: dict[str, Any] = {"module": None, "watch": [], "start_method": start_method}
-        return _run(submission, work, command, probe, time_limit_s, limits or Limits(),
-                    expects_result=False)
+        with reservation.for_run(alone=False):
+            return _run(submission, work, command, probe, time_limit_s, limits or Limits(),
+                        expects_result=False)
 
 
 def _run(submission: Path, work: Path, command: list[str], probe: dict, time_limit_s: float,

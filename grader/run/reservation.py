@@ -1,0 +1,164 @@
+"""The machine's cores, shared by the pytests of one grading: a run that measures time has them
+alone, for the length of that run only.
+
+Each pytest process holds a shared claim while it works (starting, collecting, judging, making
+its runs that judge no timing): the grading takes it before starting the process, which inherits
+it (``claim_for_child``), so that even its interpreter's start-up is covered. A timed run
+(``Scenario.timed``) needs an exclusive one: it starts once every other pytest has stopped at the
+boundary of a run, so nothing of the grader — no other run, no pytest judging or starting — takes
+a core while it measures; the others go on as soon as it ended. Writers first: a timed run
+waiting for the cores closes a turnstile that every new claim passes, so a stream of untimed runs
+never keeps it waiting for more than the runs already going.
+
+The claims are flock(2) locks on two files of the folder named by ``MPGRADE_RESERVATION``, made by
+``grader.checking.grading`` for one grading; the kernel drops a process's locks when it ends,
+killed or not. The folder is in the grader's temporary directory,
+which the sandbox replaces by an empty one, and the variable is not in the runs' environment
+(``harness._environment``): no run of the student's reaches them.
+
+Where ``flock`` does not exist (Windows) or on the portable path (``MPGRADE_PORTABLE``),
+``available()`` is False; without the variable every claim is a no-op. The grading then makes its
+timed runs after everything else, with nothing of the grader beside them, as it always did.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from grader.run.process_tree import PORTABLE
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]  # None: no reservation here (available() says so)
+
+FOLDER = "MPGRADE_RESERVATION"  # the folder of the lock files, set for every pytest of a grading
+INHERITED = "MPGRADE_RESERVATION_FD"  # the descriptor of the claim a pytest was started with
+TURNSTILE, CORES = "turnstile", "cores"
+
+
+def available() -> bool:
+    """Whether pytests can share the cores here while timed runs still get them alone."""
+    return fcntl is not None and not PORTABLE
+
+
+@contextlib.contextmanager
+def shared_by_pytests() -> Iterator[dict[str, str]]:
+    """The environment that makes the pytests started with it share the cores: a new folder, or
+    none when an enclosing grader (a cohort) already made one, which its students then share."""
+    if not available() or os.environ.get(FOLDER):
+        yield {}
+        return
+    with tempfile.TemporaryDirectory(prefix="mpgrade-cores-") as folder:
+        for name in (TURNSTILE, CORES):
+            (Path(folder) / name).touch()
+        yield {FOLDER: folder}
+
+
+@contextlib.contextmanager
+def claim_for_child(environment: dict[str, str]) -> Iterator[tuple[dict[str, str], tuple[int, ...]]]:
+    """A shared claim taken here for a process about to start with ``environment``: what to add to
+    its environment and the descriptor to pass it (``Popen(pass_fds=...)``). The lock belongs to
+    the open file, which the child holds once this one closes its copy. Waits while a timed run
+    has the cores or waits for them. Nothing when no folder is set."""
+    folder = environment.get(FOLDER) or os.environ.get(FOLDER)
+    if not folder or not available():
+        yield {}, ()
+        return
+    claim = _Claim(Path(folder))
+    try:
+        claim.share()
+        yield {INHERITED: str(claim.cores)}, (claim.cores,)
+    finally:
+        claim.close()
+
+
+class _Claim:
+    """This process's claim on the cores: shared while it works, exclusive during a timed run."""
+
+    def __init__(self, folder: Path, cores: int | None = None) -> None:
+        self.turnstile = os.open(folder / TURNSTILE, os.O_RDWR)
+        self.cores = os.open(folder / CORES, os.O_RDWR) if cores is None else cores
+
+    def share(self) -> None:
+        """Past the turnstile (a timed run waiting goes first), then beside the others."""
+        fcntl.flock(self.turnstile, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(self.cores, fcntl.LOCK_SH)
+        finally:
+            fcntl.flock(self.turnstile, fcntl.LOCK_UN)
+
+    def alone(self) -> None:
+        """The cores to itself: new claims stop at the turnstile until every held one is let go."""
+        fcntl.flock(self.turnstile, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(self.cores, fcntl.LOCK_EX)
+        finally:
+            fcntl.flock(self.turnstile, fcntl.LOCK_UN)
+
+    def let_go(self) -> None:
+        # Before any wait on the turnstile: whoever holds the turnstile may be waiting for this.
+        fcntl.flock(self.cores, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        os.close(self.turnstile)
+        os.close(self.cores)
+
+
+_claim: _Claim | None = None
+
+
+def hold() -> None:
+    """Claim the cores beside the other pytests, for this process's work (pytest's session start)."""
+    global _claim
+    folder = os.environ.get(FOLDER)
+    if _claim is not None or not folder or not available():
+        return
+    inherited = os.environ.get(INHERITED)
+    if inherited:  # held since this process started
+        _claim = _Claim(Path(folder), cores=int(inherited))
+        return
+    _claim = _Claim(Path(folder))
+    _claim.share()
+
+
+def release() -> None:
+    """Let the cores go for good (pytest's session end; the kernel does it too at exit)."""
+    global _claim
+    if _claim is not None:
+        _claim.let_go()
+        _claim.close()
+        _claim = None
+
+
+@contextlib.contextmanager
+def for_run(alone: bool) -> Iterator[None]:
+    """Around one harness run: the cores alone for a timed one, shared otherwise. Either way the
+    claim is let go and taken again first: a timed run waiting elsewhere gets its turn here."""
+    if _claim is None:
+        yield
+        return
+    _claim.let_go()
+    _claim.alone() if alone else _claim.share()
+    try:
+        yield
+    finally:
+        if alone:
+            _claim.let_go()
+            _claim.share()
+
+
+@contextlib.contextmanager
+def paused() -> Iterator[None]:
+    """While this process only waits (the pause before a re-measure): the cores are not held."""
+    if _claim is None:
+        yield
+        return
+    _claim.let_go()
+    try:
+        yield
+    finally:
+        _claim.share()

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from grader import config
+from grader.checking import grading
 from grader.checking.exercise_under_test import ExerciseUnderTest, call
 from grader.checking.scenario import Scenario
 from grader.run import harness, reservation
@@ -20,6 +21,8 @@ from grader.run import harness, reservation
 pytestmark = pytest.mark.skipif(not reservation.available(), reason="flock(2): POSIX only")
 CONTEXT = multiprocessing.get_context("fork")  # the children inherit the module, not a claim
 COURSE = config.load()
+SOLUTIONS = Path(__file__).parent.parent / "solutions"
+fcntl = pytest.importorskip("fcntl")  # POSIX only, as the reservation
 
 
 def _pytest(folder: str, steps: list[tuple[str, float]], moments) -> None:
@@ -44,7 +47,7 @@ def _pytest(folder: str, steps: list[tuple[str, float]], moments) -> None:
 def _grading(*pytests: list[tuple[str, float]], stagger_s: float = 0.1) -> list[tuple]:
     """Start each pytest ``stagger_s`` after the one before, all sharing one grading's folder."""
     moments = CONTEXT.Queue()
-    with reservation.shared_by_pytests() as environment:
+    with reservation.shared_by_pytests(enabled=True) as environment:
         processes = []
         for steps in pytests:
             processes.append(CONTEXT.Process(target=_pytest,
@@ -82,7 +85,7 @@ def test_a_timed_run_waiting_is_served_before_any_new_claim(monkeypatch):
     """A stream of untimed work never keeps a timed run waiting: the pytest that starts while
     it waits gets the cores only after it."""
     monkeypatch.delenv(reservation.FOLDER, raising=False)
-    moments = _grading([("work", 0.5), ("run", 0.2)], [("timed", 0.3)], [("run", 0.2)], stagger_s=0.15)
+    moments = _grading([("work", 1.0), ("run", 0.2)], [("timed", 0.3)], [("run", 0.2)], stagger_s=0.3)
     (timed,) = _spans(moments, "timed")
     late_claim = max(item[2] for item in moments if item[0] == "held")
     assert late_claim >= timed[1]  # the third pytest's claim waited at the turnstile
@@ -96,14 +99,16 @@ def test_without_the_folder_or_without_flock_every_claim_is_a_no_op(monkeypatch)
         pass
     reservation.release()
     monkeypatch.setattr(reservation, "available", lambda: False)
-    with reservation.shared_by_pytests() as environment:
+    with reservation.shared_by_pytests(enabled=True) as environment:
         assert environment == {}
 
 
-def test_a_cohort_s_folder_is_shared_by_its_students_gradings(monkeypatch, tmp_path):
-    monkeypatch.setenv(reservation.FOLDER, str(tmp_path))
-    with reservation.shared_by_pytests() as environment:
-        assert environment == {}  # the pytests inherit the cohort's folder
+def test_no_folder_of_locks_without_the_sandbox():
+    """Without it the student's runs could reach the locks (same user, same /tmp)."""
+    with reservation.shared_by_pytests(enabled=False) as environment:
+        assert environment == {}
+    with reservation.shared_by_pytests(enabled=True) as environment:
+        assert Path(environment[reservation.FOLDER]).parent == Path("/tmp")  # the sandbox hides it
 
 
 def test_no_run_of_the_student_is_told_where_the_locks_are(monkeypatch, tmp_path):
@@ -120,8 +125,7 @@ def test_the_runs_of_a_timed_scenario_and_only_they_take_the_cores_alone(monkeyp
         return real(alone)
 
     monkeypatch.setattr(reservation, "for_run", recorded)
-    solutions = Path(__file__).parent.parent / "solutions"
-    student = ExerciseUnderTest(solutions, COURSE.exercise("ex03_pool_map"), "spawn")
+    student = ExerciseUnderTest(SOLUTIONS, COURSE.exercise("ex03_pool_map"), "spawn")
     Scenario.timed(student, [call("carre", 3)], [3], "ex03_pool_map.py")
     assert asked == [False, True]  # the import run (shared), then the timed run
     student.run([call("carre", 4)])
@@ -133,16 +137,35 @@ def test_a_pytest_holds_its_claim_from_its_first_instruction(monkeypatch):
     another pytest waits even for an interpreter that has not reached its own code yet."""
     monkeypatch.delenv(reservation.FOLDER, raising=False)
     moments = CONTEXT.Queue()
-    with reservation.shared_by_pytests() as environment:
+    with reservation.shared_by_pytests(enabled=True) as environment:
         with reservation.claim_for_child(environment) as (claim, descriptors):
-            starting = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(0.6)"],
-                                        env=dict(os.environ, **environment, **claim), pass_fds=descriptors)
+            starting = subprocess.Popen(
+                [sys.executable, "-c", "import time; time.sleep(0.6); print(time.monotonic())"],
+                env=dict(os.environ, **environment, **claim), pass_fds=descriptors,
+                stdout=subprocess.PIPE, text=True)
         timed = CONTEXT.Process(target=_pytest, args=(environment[reservation.FOLDER],
                                                        [("timed", 0.1)], moments))
         timed.start()
-        starting.wait()
-        ended = time.monotonic()
+        last_instant = float(starting.communicate()[0])
         timed.join(10)
     found = [moments.get(timeout=5) for _ in range(2)]  # held, then the timed run
     (run,) = [item for item in found if item[0] == "timed"]
-    assert run[2] >= ended - 0.05  # got the cores only once the started process had ended
+    assert run[2] >= last_instant  # got the cores only once the started process had ended
+
+
+def test_a_grading_s_pytest_holds_its_claim_from_its_start_to_its_end():
+    """The grading's own start of a pytest (grading._start): an exclusive claim is refused from
+    the moment it started until it ended."""
+    request = grading.Request(SOLUTIONS, ["ex02_main_guard"], seed=1, start_method="spawn")
+    part = grading._Part(("ex02_main_guard:import_sans_effet",))
+    with reservation.shared_by_pytests(enabled=True) as environment:
+        cores = os.open(Path(environment[reservation.FOLDER]) / reservation.CORES, os.O_RDWR)
+        started = grading._start(request, COURSE, part, environment)
+        try:
+            with pytest.raises(BlockingIOError):  # its interpreter is only starting
+                fcntl.flock(cores, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            assert started.process.wait(60) == 0
+            fcntl.flock(cores, fcntl.LOCK_EX | fcntl.LOCK_NB)  # gone with the process
+        finally:
+            os.close(cores)
+            started.work.cleanup()

@@ -30,6 +30,7 @@ SLACK_PER_EXERCISE_S = 60  # beyond the harnesses' own limits, for pytest itself
 PYTEST_INTERRUPTED = 2  # pytest's exit status after SIGINT
 REPORT, TIMELINES = "pytest.json", "timelines.json"  # what each pytest writes in its folder
 WAIT_S = 0.05  # between two looks at the pytest processes running
+NOT_RESERVED: dict[str, str] = {}  # the environment of pytests that share no cores' locks
 
 
 class GradingError(Exception):
@@ -58,30 +59,32 @@ def run_checks(request: Request, course: Course) -> Results:
     guard checks of the exercises that do (their import and their script run as a student's
     would). Their verdicts hold on a busy machine, and their runs mostly wait (sleeps, queues,
     pipes). The checks that judge when things ran: in one pytest, whose timed runs must have the
-    machine to themselves. With a sandbox (no run reaches another's files) and ``flock``, all
-    these pytests go side by side and each timed run takes the cores alone for its own length
-    (``grader.run.reservation``); with a sandbox only, the timed pytest goes after the others;
-    with neither, every pytest after the other. No pytest is told what another one saw: a
-    function the demonstration left looping is never known to the exercise's own checks (as when
-    they all run in one pytest, the guard checks last)."""
+    machine to themselves. In the sandbox all these pytests go side by side and each timed run
+    takes the cores alone for its own length (``grader.run.reservation``, with ``flock``, which
+    every platform that has the sandbox has). Without a sandbox every pytest runs after the other,
+    the timed one last. No pytest is told what another one saw: a function the demonstration left
+    looping is never known to the exercise's own checks (as when they all run in one pytest, the
+    guard checks last)."""
     note = limits_note()
     if note:  # the grading goes on, with the protections this platform has: say which are missing
         print(f"mpgrade: {note}", file=sys.stderr)
     # Without a sandbox a run reaches every file of the grader's user: a part's report, written
-    # while the runs of another part go on, could be rewritten by them before it is read.
+    # while the runs of another part go on, could be rewritten by them before it is read; and the
+    # lock files of the reservation too.
     together = sandbox.containment() == sandbox.BUBBLEWRAP
     overlap = together and reservation.available()
     untimed, timed = _phases(request, course, overlap=overlap)
-    timed_batch = [[timed]] if timed.checks else []
-    if overlap:
-        batches = [timed_batch[0] + untimed] if timed_batch else [untimed]
-    else:
-        batches = ([untimed] if together else [[part] for part in untimed]) + timed_batch
     tests: list[dict] = []
     timelines: dict[str, list] = {}
-    with reservation.shared_by_pytests() as environment:
+    with reservation.shared_by_pytests(enabled=overlap) as environment:
+        if overlap:
+            batches = [[timed, *untimed] if timed.checks else untimed]
+        else:
+            batches = ([untimed] if together else [[part] for part in untimed])
+            batches += [[timed]] if timed.checks else []
         for parts in batches:
-            attempts = _side_by_side(request, course, parts, environment)
+            beside_timed = overlap and parts[0] is timed and len(parts) > 1
+            attempts = _side_by_side(request, course, parts, environment, beside_timed=beside_timed)
             for part, attempt in zip(parts, attempts):
                 for results in _results_or_alone(request, course, part, attempt):
                     tests += results.pytest_report.get("tests", [])
@@ -137,7 +140,7 @@ def _results_or_alone(request: Request, course: Course, part: _Part,
     found = []
     for exercise_id in part.exercises:
         checks = tuple(check for check in part.checks if check.partition(":")[0] == exercise_id)
-        (alone,) = _side_by_side(request, course, [_Part(checks)], {})
+        (alone,) = _side_by_side(request, course, [_Part(checks)], NOT_RESERVED)
         if alone.results is not None:
             found.append(alone.results)
         elif alone.killed:
@@ -192,24 +195,26 @@ class _Started:
         return Path(self.work.name)
 
 
-def _side_by_side(request: Request, course: Course, parts: list[_Part],
-                  environment: dict[str, str]) -> list[_Attempt]:
+def _side_by_side(request: Request, course: Course, parts: list[_Part], environment: dict[str, str],
+                  *, beside_timed: bool = False) -> list[_Attempt]:
     """One pytest per part, as many at once as the machine has cores (more would only share them,
-    and load a busy machine further; the timed part, first when there is one, mostly waits for the
-    cores alone and is not counted), the next started as soon as one ends. Their reports are read
-    once every one has ended and whatever they left running is killed: no process of the
+    and load a busy machine further), the next started as soon as one ends. ``beside_timed``: the
+    first part is the timed one, which mostly waits for the cores alone; it is not counted, and
+    every other part may wait as long as it runs (its limit is added to theirs). Their reports are
+    read once every one has ended and whatever they left running is killed: no process of the
     submission is left to rewrite them. ``environment`` goes to every pytest."""
     leftovers = Leftovers()  # the student's processes come back here if a pytest is killed
     started: list[_Started] = []
-    timed_first = any(course.exercise(exercise).judges_time(check)
-                      for exercise, _, check in (found.partition(":") for found in parts[0].checks))
-    at_once = max(1, os.cpu_count() or 1) + (1 if timed_first and len(parts) > 1 else 0)
+    at_once = max(1, os.cpu_count() or 1) + (1 if beside_timed else 0)
+    waits_s = time_limit_s(course, parts[0].exercises) if beside_timed else 0.0
     try:
         returncodes: dict[int, int] = {}
         while len(returncodes) < len(parts):
             running = [index for index in range(len(started)) if index not in returncodes]
             if len(started) < len(parts) and len(running) < at_once:
-                started.append(_start(request, course, parts[len(started)], environment))
+                index = len(started)
+                started.append(_start(request, course, parts[index], environment,
+                                      waits_s=waits_s if index else 0.0))
                 continue
             returncodes.update(_first_ended(started, running))
         leftovers.end()
@@ -224,7 +229,8 @@ def _side_by_side(request: Request, course: Course, parts: list[_Part],
             one.work.cleanup()
 
 
-def _start(request: Request, course: Course, part: _Part, environment: dict[str, str]) -> _Started:
+def _start(request: Request, course: Course, part: _Part, environment: dict[str, str],
+           waits_s: float = 0.0) -> _Started:
     work = tempfile.TemporaryDirectory(prefix="mpgrade-pytest-")
     folder = Path(work.name)
     # Only the check modules of the part's exercises are collected: importing the others costs
@@ -247,7 +253,7 @@ def _start(request: Request, course: Course, part: _Part, environment: dict[str,
         process = subprocess.Popen(command, cwd=course.folder, stdout=stdout, stderr=stderr,
                                    env=dict(grader_environment(), **environment, **claim),
                                    pass_fds=descriptors)
-    limit = time_limit_s(course, part.exercises)
+    limit = time_limit_s(course, part.exercises) + waits_s  # waits_s: for the cores, beside timed runs
     return _Started(process, work, limit, time.monotonic() + limit)
 
 

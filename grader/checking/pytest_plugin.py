@@ -41,11 +41,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    reservation.hold()  # this pytest's work shares the cores; its timed runs take them alone
-
-
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    reservation.release()
+    # This pytest's work shares the cores, its timed runs take them alone. Never let go before
+    # the process ends (its report, its output, its interpreter's teardown are work too).
+    reservation.hold()
 
 
 def exercise_of(item: pytest.Item) -> str:

@@ -11,14 +11,14 @@ waiting for the cores closes a turnstile that every new claim passes, so a strea
 never keeps it waiting for more than the runs already going.
 
 The claims are flock(2) locks on two files of the folder named by ``MPGRADE_RESERVATION``, made by
-``grader.checking.grading`` for one grading; the kernel drops a process's locks when it ends,
-killed or not. The folder is in the grader's temporary directory,
-which the sandbox replaces by an empty one, and the variable is not in the runs' environment
-(``harness._environment``): no run of the student's reaches them.
+``grader.checking.grading`` for one grading in the sandbox only; the kernel drops a process's locks
+when it ends, killed or not. The folder is in ``/tmp``, which the sandbox replaces by an empty
+tmpfs, and the variable is not in the runs' environment (``harness._environment``): no run of the
+student's reaches them.
 
-Where ``flock`` does not exist (Windows) or on the portable path (``MPGRADE_PORTABLE``),
-``available()`` is False; without the variable every claim is a no-op. The grading then makes its
-timed runs after everything else, with nothing of the grader beside them, as it always did.
+Without the sandbox (no bubblewrap, macOS, Windows, the portable path ``MPGRADE_PORTABLE``) there
+is no folder and every claim is a no-op: the grading then runs its pytests one after another, the
+timed one last, with nothing of the grader beside it, as it always did.
 """
 from __future__ import annotations
 
@@ -46,13 +46,15 @@ def available() -> bool:
 
 
 @contextlib.contextmanager
-def shared_by_pytests() -> Iterator[dict[str, str]]:
-    """The environment that makes the pytests started with it share the cores: a new folder, or
-    none when an enclosing grader (a cohort) already made one, which its students then share."""
-    if not available() or os.environ.get(FOLDER):
+def shared_by_pytests(enabled: bool) -> Iterator[dict[str, str]]:
+    """The environment that makes the pytests started with it share the cores: a new folder of
+    locks (none unless ``enabled``: only the sandbox keeps the student's runs from it). In
+    ``/tmp``, which the sandbox replaces by an empty tmpfs, wherever ``TMPDIR`` points."""
+    if not enabled or not available():
         yield {}
         return
-    with tempfile.TemporaryDirectory(prefix="mpgrade-cores-") as folder:
+    place = "/tmp" if os.path.isdir("/tmp") else None
+    with tempfile.TemporaryDirectory(prefix="mpgrade-cores-", dir=place) as folder:
         for name in (TURNSTILE, CORES):
             (Path(folder) / name).touch()
         yield {FOLDER: folder}
@@ -64,7 +66,7 @@ def claim_for_child(environment: dict[str, str]) -> Iterator[tuple[dict[str, str
     its environment and the descriptor to pass it (``Popen(pass_fds=...)``). The lock belongs to
     the open file, which the child holds once this one closes its copy. Waits while a timed run
     has the cores or waits for them. Nothing when no folder is set."""
-    folder = environment.get(FOLDER) or os.environ.get(FOLDER)
+    folder = environment.get(FOLDER)
     if not folder or not available():
         yield {}, ()
         return
@@ -108,6 +110,8 @@ class _Claim:
         os.close(self.cores)
 
 
+# This pytest's claim once ``hold`` took it: shared, but exclusive inside ``for_run(alone=True)``
+# and let go inside ``paused``; None in any other process (and where nothing is reserved).
 _claim: _Claim | None = None
 
 
@@ -119,6 +123,7 @@ def hold() -> None:
         return
     inherited = os.environ.get(INHERITED)
     if inherited:  # held since this process started
+        os.set_inheritable(int(inherited), False)  # not handed on to the harness runs
         _claim = _Claim(Path(folder), cores=int(inherited))
         return
     _claim = _Claim(Path(folder))
@@ -142,7 +147,10 @@ def for_run(alone: bool) -> Iterator[None]:
         yield
         return
     _claim.let_go()
-    _claim.alone() if alone else _claim.share()
+    if alone:
+        _claim.alone()
+    else:
+        _claim.share()
     try:
         yield
     finally:

@@ -57,8 +57,9 @@ def blocking(student: ExerciseUnderTest, rng: random.Random) -> Scenario:
     """``tache`` alone, then ``executer_bloquant`` on a few durations."""
     single = round(rng.uniform(0.05, 0.15), 2)
     durations = _durations(rng, 4, 0.05, 0.15)
-    run = student.run([call(TASK, single), call("executer_bloquant", durations, 2)], watch=[TASK])
-    return Scenario(run, [single, durations], FILE)
+    # Timed: « one task at a time » is judged from when the tasks ran.
+    return Scenario.timed(student, [call(TASK, single), call("executer_bloquant", durations, 2)],
+                          [single, durations], FILE, watch=[TASK])
 
 
 @pytest.fixture(scope="module")
@@ -77,9 +78,9 @@ def squares(student: ExerciseUnderTest, exercise: Exercise, rng: random.Random) 
     """``carres_async`` with a ``pendant_ce_temps``."""
     numbers = [rng.randint(-30, 99) for _ in range(rng.randint(9, 14))]
     processes = count_to_ask(rng, exercise.bounds["processes"], example=4)
-    run = student.run([call("carres_async", numbers, processes, pendant_ce_temps=MEANWHILE)],
-                      watch=[SQUARE], constants=["DUREE"])
-    return Scenario(run, [numbers, processes], FILE)
+    # Timed: tasks in flight together, and pendant_ce_temps before the last one ended, are judged.
+    return Scenario.timed(student, [call("carres_async", numbers, processes, pendant_ce_temps=MEANWHILE)],
+                          [numbers, processes], FILE, watch=[SQUARE], constants=["DUREE"])
 
 
 def _expect_meanwhile(run: Run, step: Step, task: str, submission: str) -> None:

@@ -259,12 +259,20 @@ def tracked_processes(monkeypatch):
 
 
 def harness_runs_below(pid: int) -> bool:
-    """Whether the student's code is being run below ``pid`` (a harness process is there)."""
+    """Whether the student's code is being run below ``pid`` (a harness process is there). A
+    process that ends (or is a zombie) while it is looked at is skipped, not taken for the answer:
+    a grading's short-lived pytests and runs come and go beside the harness looked for."""
     try:
-        return any(any("mpgrade_harness" in part for part in process.cmdline())
-                   for process in psutil.Process(pid).children(recursive=True))
+        below = psutil.Process(pid).children(recursive=True)
     except psutil.Error:
         return False
+    for process in below:
+        try:
+            if any("mpgrade_harness" in part for part in process.cmdline()):
+                return True
+        except psutil.Error:
+            continue
+    return False
 
 
 def still_alive_after(alive: Callable[[], set[int]], within_s: float) -> set[int]:

@@ -86,18 +86,17 @@ class _Claim:
         self.cores = os.open(folder / CORES, os.O_RDWR) if cores is None else cores
 
     def share(self) -> None:
-        """Past the turnstile (a timed run waiting goes first), then beside the others."""
-        fcntl.flock(self.turnstile, fcntl.LOCK_EX)
-        try:
-            fcntl.flock(self.cores, fcntl.LOCK_SH)
-        finally:
-            fcntl.flock(self.turnstile, fcntl.LOCK_UN)
+        """Beside the others, once past the turnstile (a timed run waiting goes first)."""
+        self._through_turnstile(fcntl.LOCK_SH)
 
     def alone(self) -> None:
         """The cores to itself: new claims stop at the turnstile until every held one is let go."""
+        self._through_turnstile(fcntl.LOCK_EX)
+
+    def _through_turnstile(self, mode: int) -> None:
         fcntl.flock(self.turnstile, fcntl.LOCK_EX)
         try:
-            fcntl.flock(self.cores, fcntl.LOCK_EX)
+            fcntl.flock(self.cores, mode)
         finally:
             fcntl.flock(self.turnstile, fcntl.LOCK_UN)
 

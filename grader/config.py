@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from grader.checking.check_module import timed_checks
 from grader.cohort.intake import IntakeLimits
 
 if TYPE_CHECKING:  # grader.cohort.similarity reads ConfigError from here: at run time, imported where used
@@ -21,6 +22,7 @@ if TYPE_CHECKING:  # grader.cohort.similarity reads ConfigError from here: at ru
 COURSE_FOLDER = Path(__file__).parent / "course"
 COURSE_FILE_NAME = "course.yaml"  # in a course folder, beside its exercise folders
 EXERCISE_FILE_NAME = "exercise.yaml"  # in an exercise folder: what makes a folder an exercise
+CHECK_MODULE = "checks.py"  # in an exercise folder: its checks (grader/checking/pytest.ini)
 COMMON_CHECKS_FILE = "common_checks.py"  # in a course folder: checks that several exercises list
 COURSE_FILE = COURSE_FOLDER / COURSE_FILE_NAME
 CATEGORIES = ("result", "guard", "parallelism", "shutdown", "api")
@@ -80,6 +82,9 @@ class Exercise:
     limits: Limits = field(default_factory=Limits)
     cpu_bound: tuple[str, ...] = ()  # task functions that only compute (the kernel counts their CPU)
     timing: bool = False  # its checks judge when things ran: a cohort gives it the cores alone
+    # Of those, the checks that judge a timed run (read from the check module: ``timed_checks``);
+    # None when the exercise has no check module to read.
+    timed_checks: frozenset[str] | None = None
     # The module constants the checks rely on (DUREE: a task's sleep), with the course's values:
     # bounds are computed from these, never from the student's copy, which a check compares.
     constants: dict = field(default_factory=dict)
@@ -92,10 +97,13 @@ class Exercise:
         return sum(check.points for check in self.checks.values())
 
     def judges_time(self, check_id: str) -> bool:
-        """Whether a check needs the machine to itself: those of a ``timing`` exercise, except the
-        guard's (importing the module and running it as a script are judged on what they did,
-        never on when)."""
-        return self.timing and self.checks[check_id].category != "guard"
+        """Whether a check needs the machine to itself: those of a ``timing`` exercise that judge
+        one of its timed runs, never the guard's (importing the module and running it as a script
+        are judged on what they did, never on when). A check that judges the exercise's other
+        runs (results on a few inputs, edge cases) does not."""
+        if not self.timing or self.checks[check_id].category == "guard":
+            return False
+        return self.timed_checks is None or check_id in self.timed_checks
 
 
 @dataclass(frozen=True)
@@ -144,7 +152,8 @@ def load(path: Path = COURSE_FOLDER) -> Course:
     return Course(start_method=start_method,
                   exercises={exercise_file.parent.name: _exercise(
                       exercise_file.parent.name, _read(exercise_file), default_limit,
-                      default_limits, f"{exercise_file}: {exercise_file.parent.name}")
+                      default_limits, f"{exercise_file}: {exercise_file.parent.name}",
+                      exercise_file.parent / CHECK_MODULE)
                       for exercise_file in exercise_files},
                   folder=folder,
                   intake=_intake(raw.get("intake"), f"{place}: intake"),
@@ -223,7 +232,7 @@ def _limits(raw: Any, defaults: dict, place: str) -> dict:
 
 
 def _exercise(exercise_id: str, raw: Any, default_limit: float, default_limits: dict,
-              place: str) -> Exercise:
+              place: str, check_module: Path) -> Exercise:
     _expect(isinstance(raw, dict), place, "must be a mapping")
     functions = raw.get("functions", {})
     _expect(isinstance(functions, dict) and all(isinstance(params, list) for params in
@@ -249,7 +258,8 @@ def _exercise(exercise_id: str, raw: Any, default_limit: float, default_limits: 
                     limits=Limits(**_limits(raw.get("limits"), default_limits, f"{place}.limits")),
                     cpu_bound=tuple(cpu_bound), constants=constants,
                     marks=_marks(raw.get("marks", {}), functions, f"{place}.marks"),
-                    timing=_flag(raw.get("timing", False), f"{place}.timing"))
+                    timing=_flag(raw.get("timing", False), f"{place}.timing"),
+                    timed_checks=timed_checks(check_module) if check_module.exists() else None)
 
 
 def _marks(raw: Any, functions: dict, place: str) -> dict[str, tuple[tuple[str, str], ...]]:

@@ -21,37 +21,65 @@ def _request(checks: tuple[str, ...] = ()) -> Request:
     return Request(Path("/nowhere"), exercises, seed=1, start_method="spawn", checks=checks)
 
 
-@pytest.mark.parametrize("overlap", [True, False])
-def test_every_check_is_graded_once_and_only_the_guards_of_timing_exercises_leave_them(overlap):
-    untimed, timed = grading._phases(_request(), COURSE, overlap=overlap)
+def _category(check: str) -> str:
+    exercise_id, _, check_id = check.partition(":")
+    return COURSE.exercise(exercise_id).checks[check_id].category
+
+
+def test_only_the_checks_of_timed_runs_are_in_the_timed_part_and_each_exercise_has_a_part():
+    """In the sandbox: each exercise's checks that judge no timed run in a part of its own, the
+    longest first; ex03's results on a few numbers and its edge cases wait for no timed run."""
+    untimed, timed = grading._phases(_request(), COURSE, overlap=True)
     every = [check for part in [*untimed, timed] for check in part.checks]
     assert sorted(every) == sorted(f"{exercise.id}:{check}" for exercise in COURSE.exercises.values()
                                    for check in exercise.checks)
-    assert [part.exercises for part in untimed[1:]] == [[exercise] for exercise in COURSE.exercises
-                                                        if exercise not in TIMING]
-    guards = untimed[0]  # first: the longest part
-    assert guards.exercises == TIMING
-    assert {check.partition(":")[2] for check in guards.checks} == {"import_sans_effet",
-                                                                    "script_sous_spawn"}
+    assert sorted(exercise for part in untimed for exercise in part.exercises) == sorted(COURSE.exercises)
+    assert [len(part.checks) for part in untimed] == sorted((len(part.checks) for part in untimed),
+                                                            reverse=True)
     assert timed.exercises == TIMING
-    assert not any(COURSE.exercise(check.partition(":")[0]).checks[check.partition(":")[2]].category
-                   == "guard" for check in timed.checks)
+    assert all(COURSE.exercise(check.partition(":")[0]).judges_time(check.partition(":")[2])
+               for check in timed.checks)
+    assert not any(_category(check) == "guard" for check in timed.checks)
+    assert {"ex03_pool_map:carre_resultat", "ex03_pool_map:carres_paralleles_cas_limites"} <= set(
+        next(part for part in untimed if part.exercises == ["ex03_pool_map"]).checks)
+    assert "ex03_pool_map:duree_dans_la_borne" in timed.checks
+
+
+def test_without_the_reservation_the_timing_exercises_are_graded_whole_in_the_timed_part():
+    untimed, timed = grading._phases(_request(), COURSE, overlap=False)
+    assert [part.exercises for part in untimed] == [[exercise] for exercise in sorted(
+        (exercise for exercise in COURSE.exercises if exercise not in TIMING),
+        key=lambda exercise: -len(COURSE.exercise(exercise).checks))]
+    assert sorted(timed.checks) == sorted(f"{exercise}:{check}" for exercise in TIMING
+                                          for check in COURSE.exercise(exercise).checks)
+
+
+def test_one_timing_exercise_alone_has_its_guard_checks_apart_from_its_other_checks():
+    """With room for more pytests at once, the demonstration (seconds) does not wait for the
+    exercise's other untimed runs, nor they for it."""
+    ex03 = COURSE.exercise("ex03_pool_map")
+    untimed, timed = grading._phases(_request(tuple(f"ex03_pool_map:{check}" for check in ex03.checks)),
+                                     COURSE, overlap=True)
+    assert len(untimed) == 2
+    guards, others = sorted(untimed, key=lambda part: _category(part.checks[0]) != "guard")
+    assert {_category(check) for check in guards.checks} == {"guard"}
+    assert "guard" not in {_category(check) for check in others.checks}
+    assert all(ex03.judges_time(check.partition(":")[2]) for check in timed.checks)
 
 
 def test_a_remeasure_grades_only_its_checks_in_their_phase():
     untimed, timed = grading._phases(_request(("ex09_cpu_bound:acceleration",)), COURSE, overlap=True)
     assert untimed == [] and timed.checks == ("ex09_cpu_bound:acceleration",)
-    alone = ("ex03_pool_map:carre_resultat", "ex03_pool_map:script_sous_spawn")
+    alone = ("ex03_pool_map:duree_dans_la_borne", "ex03_pool_map:script_sous_spawn")
     untimed, timed = grading._phases(_request(alone), COURSE, overlap=False)
     assert untimed == [] and sorted(timed.checks) == sorted(alone)  # a pytest more: only a cost
     untimed, timed = grading._phases(_request(alone), COURSE, overlap=True)  # a pytest beside: a gain
     assert [part.checks for part in untimed] == [("ex03_pool_map:script_sous_spawn",)]
-    assert timed.checks == ("ex03_pool_map:carre_resultat",)
+    assert timed.checks == ("ex03_pool_map:duree_dans_la_borne",)
     untimed, timed = grading._phases(
         _request(("ex06_queue:pipeline_joints", "ex03_pool_map:script_sous_spawn")), COURSE, overlap=False)
-    assert [part.checks for part in untimed] == [("ex03_pool_map:script_sous_spawn",),
-                                                 ("ex06_queue:pipeline_joints",)]
-    assert timed.checks == ()
+    assert [part.checks for part in untimed] == [("ex06_queue:pipeline_joints",)]
+    assert timed.checks == ("ex03_pool_map:script_sous_spawn",)
 
 
 def _recorded(monkeypatch, containment: str, cores: int = 8,
@@ -62,9 +90,10 @@ def _recorded(monkeypatch, containment: str, cores: int = 8,
     (``reservation``). Each start records the environment it was given too."""
     moments: list[tuple[str, object]] = []
 
-    def start(request: Request, course: config.Course, part: _Part,
-              environment: dict[str, str], waits_s: float = 0.0) -> SimpleNamespace:
+    def start(request: Request, course: config.Course, part: _Part, environment: dict[str, str],
+              waits_s: float = 0.0, timed_part: bool = False) -> SimpleNamespace:
         moments.append(("start", part))
+        moments.append(("timed part", timed_part))
         moments.append(("environment", environment))
 
         def poll() -> int:
@@ -111,8 +140,9 @@ def test_with_the_reservation_every_part_runs_together_the_timed_one_first(monke
     untimed, timed = grading._phases(_request(), COURSE, overlap=True)
     starts = [part for what, part in moments if what == "start"]
     assert starts == [timed, *untimed]
+    assert [flag for what, flag in moments if what == "timed part"] == [True] + [False] * len(untimed)
     assert moments.index(("start", untimed[0])) < moments.index(("end", timed))
-    assert _most_at_once(moments) == 3  # the cores, and the timed part that mostly waits for them
+    assert _most_at_once(moments) == 5  # twice the cores: their runs mostly wait; and the timed part
     folders = {str(environment) for what, environment in moments if what == "environment"}
     assert len(folders) == 1 and grading.reservation.FOLDER in folders.pop()
     assert sorted(test["metadata"]["check"] for test in results.pytest_report["tests"]) == sorted(
@@ -166,12 +196,11 @@ def test_reports_are_read_once_every_pytest_ended_and_what_they_left_is_killed(m
 
 @pytest.mark.parametrize("returncode", [-9, grading.PYTEST_INTERRUPTED])
 def test_a_part_whose_pytest_was_killed_is_graded_again_exercise_by_exercise(monkeypatch, returncode):
-    """The guard part of the timing exercises is killed (a submission killed its grader): each of
-    its exercises is graded alone; the one killed again gets an error on its checks of that part
-    only, the others keep their verdicts."""
-    untimed, _ = grading._phases(_request(), COURSE, overlap=False)
-    guards = untimed[0]
-    attempts = {guards: _Attempt(None, returncode)}
+    """The part of the timing exercises is killed (a submission killed its grader): each of its
+    exercises is graded alone; the one killed again gets an error on its checks, the others keep
+    their verdicts."""
+    _, timed = grading._phases(_request(), COURSE, overlap=False)
+    attempts = {timed: _Attempt(None, returncode)}
 
     def side_by_side(request, course, parts, environment, beside_timed=False):
         found = []
@@ -188,10 +217,12 @@ def test_a_part_whose_pytest_was_killed_is_graded_again_exercise_by_exercise(mon
         return found
 
     monkeypatch.setattr(grading, "_side_by_side", side_by_side)
+    monkeypatch.setattr(grading.sandbox, "containment", lambda: grading.sandbox.PROCESS_TREE)
     verdicts = {(test["metadata"]["exercise"], test["metadata"]["check"]): test["metadata"]
                 for test in grading.run_checks(_request(), COURSE).pytest_report["tests"]}
     assert verdicts[("ex05_pool_async", "script_sous_spawn")]["key"] == "correcteur_arrete"
     assert verdicts[("ex05_pool_async", "import_sans_effet")]["key"] == "correcteur_arrete"
+    assert verdicts[("ex05_pool_async", "executer_async_resultat")]["key"] == "correcteur_arrete"
     assert verdicts[("ex03_pool_map", "script_sous_spawn")]["status"] == "passed"
-    assert verdicts[("ex05_pool_async", "executer_async_resultat")]["status"] == "passed"
+    assert verdicts[("ex06_queue", "pipeline_joints")]["status"] == "passed"
     assert len(verdicts) == sum(len(exercise.checks) for exercise in COURSE.exercises.values())

@@ -25,11 +25,14 @@ SOLUTIONS = Path(__file__).parent.parent / "solutions"
 fcntl = pytest.importorskip("fcntl")  # POSIX only, as the reservation
 
 
-def _pytest(folder: str, steps: list[tuple[str, float]], moments) -> None:
-    """A pytest process: its claim from the start, then ``(what, seconds)`` steps: ``work`` (the
-    pytest judging), ``run`` or ``timed`` (a harness run, shared or alone). Puts the moments each
-    run got the cores and ended."""
+def _pytest(folder: str, steps: list[tuple[str, float]], moments,
+            claim: dict[str, str] | None = None) -> None:
+    """A pytest process: its claim from the start (the one the grading took for it, ``claim``,
+    or its own), then ``(what, seconds)`` steps: ``work`` (the pytest judging), ``run`` or
+    ``timed`` (a harness run, shared or alone). Puts the moments each run got the cores and ended,
+    and the moment it let its claim go."""
     os.environ[reservation.FOLDER] = folder
+    os.environ.update(claim or {})
     reservation.hold()
     moments.put(("held", os.getpid(), time.monotonic()))
     for what, seconds in steps:
@@ -41,6 +44,7 @@ def _pytest(folder: str, steps: list[tuple[str, float]], moments) -> None:
             time.sleep(seconds)
             ended = time.monotonic()  # still holding the cores
         moments.put((what, os.getpid(), got, ended))
+    moments.put(("released", os.getpid(), time.monotonic()))
     reservation.release()
 
 
@@ -90,6 +94,30 @@ def test_a_timed_run_waiting_is_served_before_any_new_claim(monkeypatch):
     late_claim = max(item[2] for item in moments if item[0] == "held")
     assert late_claim >= timed[1]  # the third pytest's claim waited at the turnstile
     assert all(got >= timed[1] for got, _ in _spans(moments, "run"))
+
+
+def test_the_other_pytests_make_their_first_run_once_the_timed_part_has_ended(monkeypatch):
+    """The timed part's pytest is started holding its lock (``claim_for_child(timed_part=True)``):
+    a pytest started beside it starts up, then waits before its first run, even while the timed
+    part is between two timed runs, until the timed part let everything go."""
+    monkeypatch.delenv(reservation.FOLDER, raising=False)
+    moments = CONTEXT.Queue()
+    with reservation.shared_by_pytests(enabled=True) as environment:
+        folder = environment[reservation.FOLDER]
+        with reservation.claim_for_child(environment, timed_part=True) as (claim, _):
+            timed = CONTEXT.Process(target=_pytest, args=(
+                folder, [("timed", 0.3), ("work", 0.5), ("timed", 0.3)], moments, claim))
+            timed.start()  # forked: it holds the descriptors this one closes
+        time.sleep(0.1)
+        other = CONTEXT.Process(target=_pytest, args=(folder, [("run", 0.1)], moments))
+        other.start()
+        for process in (timed, other):
+            process.join(30)
+            assert process.exitcode == 0
+    found = [moments.get(timeout=5) for _ in range(7)]  # held ×2, timed ×2, run, released ×2
+    released = next(item[2] for item in found if item[0] == "released" and item[1] == timed.pid)
+    (run,) = _spans(found, "run")
+    assert run[0] >= released
 
 
 def test_without_the_folder_or_without_flock_every_claim_is_a_no_op(monkeypatch):

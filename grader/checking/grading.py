@@ -105,28 +105,48 @@ class _Part:
 
 
 def _phases(request: Request, course: Course, *, overlap: bool) -> tuple[list[_Part], _Part]:
-    """The checks asked for, as the parts that judge no timing and the part that does. The guard
-    checks of the timing exercises have a part of their own when it can go beside the timed one
-    (``overlap``) or beside other exercises; otherwise they go before the timing checks in their
-    pytest: a pytest of their own would only add its start-up to the grading of timing exercises
-    alone (``--exercise ex03``)."""
-    untimed: list[_Part] = []
-    guards: list[str] = []
+    """The checks asked for, as the parts that judge no timing and the part that does: the checks
+    that judge a timed run (``Exercise.judges_time``). When parts can go beside it (``overlap``),
+    each exercise's other checks are a part: the timing exercises' too (their guard, their results
+    on a few inputs), which then wait for no timed run; and while more pytests may run at once, a
+    timing exercise's guard checks (its demonstration: seconds) are a part of their own. Otherwise
+    every check of the timing exercises is in the timed part, whose pytest comes last and alone: a
+    pytest more would only add its start-up."""
+    untimed: list[tuple[str, ...]] = []
+    guards: list[tuple[str, ...]] = []  # of each timing exercise, when they can be a part apart
     timed: list[str] = []
     for exercise_id in request.exercises:
         exercise = course.exercise(exercise_id)
         checks = [f"{exercise_id}:{check}" for check in exercise.checks
                   if not request.checks or f"{exercise_id}:{check}" in request.checks]
-        if not exercise.timing:
-            untimed += [_Part(tuple(checks))] if checks else []
+        if exercise.timing and not overlap:
+            timed += checks
             continue
-        for check in checks:
-            (timed if exercise.judges_time(check.partition(":")[2]) else guards).append(check)
-    if not untimed and not overlap:
-        return [], _Part(tuple(guards + timed))
-    # The guards first: they run every timing exercise's import and demonstration, the longest
-    # of the parts, which would otherwise end the grading alone.
-    return ([_Part(tuple(guards))] if guards else []) + untimed, _Part(tuple(timed))
+        timed += [check for check in checks if exercise.judges_time(check.partition(":")[2])]
+        untimed.append(tuple(check for check in checks if check not in timed))
+        if exercise.timing:
+            guards.append(tuple(check for check in untimed[-1]
+                                if exercise.checks[check.partition(":")[2]].category == "guard"))
+    parts = [part for part in untimed if part]
+    if len(parts) + len([part for part in guards if part]) + 1 <= pytests_at_once():
+        parts = [part for whole in untimed for part in _apart(whole, guards) if part]
+    # The longest first, lest one end the grading alone: those with the most checks (and runs).
+    parts.sort(key=len, reverse=True)
+    return [_Part(part) for part in parts], _Part(tuple(timed))
+
+
+def _apart(part: tuple[str, ...], guards: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """``part`` as its guard checks (when they are among ``guards``) and its other checks."""
+    apart = next((checks for checks in guards if checks and set(checks) <= set(part)), ())
+    return [apart, tuple(check for check in part if check not in apart)]
+
+
+def pytests_at_once() -> int:
+    """How many pytests of one grading may run at once in the sandbox: twice the cores, and the
+    timed part's. Most of their runs wait (sleeps, queues, pipes, pools starting), and only their
+    start-ups compete for the cores; more would start up before the first timed run, which waits
+    for them."""
+    return 2 * max(1, os.cpu_count() or 1) + 1
 
 
 def _results_or_alone(request: Request, course: Course, part: _Part,
@@ -205,7 +225,7 @@ def _side_by_side(request: Request, course: Course, parts: list[_Part], environm
     submission is left to rewrite them. ``environment`` goes to every pytest."""
     leftovers = Leftovers()  # the student's processes come back here if a pytest is killed
     started: list[_Started] = []
-    at_once = max(1, os.cpu_count() or 1) + (1 if beside_timed else 0)
+    at_once = pytests_at_once() if beside_timed else max(1, os.cpu_count() or 1)
     waits_s = time_limit_s(course, parts[0].exercises) if beside_timed else 0.0
     try:
         returncodes: dict[int, int] = {}
@@ -213,8 +233,9 @@ def _side_by_side(request: Request, course: Course, parts: list[_Part], environm
             running = [index for index in range(len(started)) if index not in returncodes]
             if len(started) < len(parts) and len(running) < at_once:
                 index = len(started)
+                timed_part = beside_timed and index == 0
                 started.append(_start(request, course, parts[index], environment,
-                                      waits_s=waits_s if index else 0.0))
+                                      waits_s=0.0 if timed_part else waits_s, timed_part=timed_part))
                 continue
             returncodes.update(_first_ended(started, running))
         leftovers.end()
@@ -230,7 +251,7 @@ def _side_by_side(request: Request, course: Course, parts: list[_Part], environm
 
 
 def _start(request: Request, course: Course, part: _Part, environment: dict[str, str],
-           waits_s: float = 0.0) -> _Started:
+           waits_s: float = 0.0, timed_part: bool = False) -> _Started:
     work = tempfile.TemporaryDirectory(prefix="mpgrade-pytest-")
     folder = Path(work.name)
     # Only the check modules of the part's exercises are collected: importing the others costs
@@ -249,7 +270,7 @@ def _start(request: Request, course: Course, part: _Part, environment: dict[str,
     command.append(f"--course={course.folder}")
     # Files, not pipes: several pytest processes run at once, and a full pipe would stall one.
     with open(folder / "stdout", "wb") as stdout, open(folder / "stderr", "wb") as stderr, \
-            reservation.claim_for_child(environment) as (claim, descriptors):
+            reservation.claim_for_child(environment, timed_part=timed_part) as (claim, descriptors):
         process = subprocess.Popen(command, cwd=course.folder, stdout=stdout, stderr=stderr,
                                    env=dict(grader_environment(), **environment, **claim),
                                    pass_fds=descriptors)

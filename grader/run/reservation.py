@@ -10,7 +10,14 @@ a core while it measures; the others go on as soon as it ended. Writers first: a
 waiting for the cores closes a turnstile that every new claim passes, so a stream of untimed runs
 never keeps it waiting for more than the runs already going.
 
-The claims are flock(2) locks on two files of the folder named by ``MPGRADE_RESERVATION``, made by
+The timed runs go first: the pytest of the timed part is started holding the timed part's lock,
+and every other pytest starts up and collects beside it but makes its first run once that lock is
+let go, when the timed part has ended. Otherwise each timed run waits for the longest untimed run
+in flight (seconds, for a demonstration), while the pytests whose short runs ended wait at the
+turnstile: the grading would take the sum of those waits more. Once the timed part has ended, the
+untimed runs go side by side.
+
+The claims are flock(2) locks on files of the folder named by ``MPGRADE_RESERVATION``, made by
 ``grader.checking.grading`` for one grading in the sandbox only; the kernel drops a process's locks
 when it ends, killed or not. The folder is in ``/tmp``, which the sandbox replaces by an empty
 tmpfs, and the variable is not in the runs' environment (``harness._environment``): no run of the
@@ -37,7 +44,8 @@ except ImportError:  # Windows
 
 FOLDER = "MPGRADE_RESERVATION"  # the folder of the lock files, set for every pytest of a grading
 INHERITED = "MPGRADE_RESERVATION_FD"  # the descriptor of the claim a pytest was started with
-TURNSTILE, CORES = "turnstile", "cores"
+TIMED_PART = "MPGRADE_TIMED_PART_FD"  # the timed part's lock, held by its pytest from its start
+TURNSTILE, CORES, FIRST = "turnstile", "cores", "timed-part"
 
 
 def available() -> bool:
@@ -55,17 +63,19 @@ def shared_by_pytests(enabled: bool) -> Iterator[dict[str, str]]:
         return
     place = "/tmp" if os.path.isdir("/tmp") else None
     with tempfile.TemporaryDirectory(prefix="mpgrade-cores-", dir=place) as folder:
-        for name in (TURNSTILE, CORES):
+        for name in (TURNSTILE, CORES, FIRST):
             (Path(folder) / name).touch()
         yield {FOLDER: folder}
 
 
 @contextlib.contextmanager
-def claim_for_child(environment: dict[str, str]) -> Iterator[tuple[dict[str, str], tuple[int, ...]]]:
+def claim_for_child(environment: dict[str, str], *, timed_part: bool = False
+                    ) -> Iterator[tuple[dict[str, str], tuple[int, ...]]]:
     """A shared claim taken here for a process about to start with ``environment``: what to add to
-    its environment and the descriptor to pass it (``Popen(pass_fds=...)``). The lock belongs to
-    the open file, which the child holds once this one closes its copy. Waits while a timed run
-    has the cores or waits for them. Nothing when no folder is set."""
+    its environment and the descriptors to pass it (``Popen(pass_fds=...)``). The locks belong to
+    the open files, which the child holds once this one closes its copies. ``timed_part``: the
+    process is the timed part's pytest, whose end the others wait for before their first run.
+    Waits while a timed run has the cores or waits for them. Nothing when no folder is set."""
     folder = environment.get(FOLDER)
     if not folder or not available():
         yield {}, ()
@@ -73,7 +83,11 @@ def claim_for_child(environment: dict[str, str]) -> Iterator[tuple[dict[str, str
     claim = _Claim(Path(folder))
     try:
         claim.share()
-        yield {INHERITED: str(claim.cores)}, (claim.cores,)
+        handed = {INHERITED: str(claim.cores)}
+        if timed_part:
+            fcntl.flock(claim.first, fcntl.LOCK_EX)  # no other holds it: the grading starts one timed part
+            handed[TIMED_PART] = str(claim.first)
+        yield handed, tuple(int(descriptor) for descriptor in handed.values())
     finally:
         claim.close()
 
@@ -81,9 +95,21 @@ def claim_for_child(environment: dict[str, str]) -> Iterator[tuple[dict[str, str
 class _Claim:
     """This process's claim on the cores: shared while it works, exclusive during a timed run."""
 
-    def __init__(self, folder: Path, cores: int | None = None) -> None:
+    def __init__(self, folder: Path, cores: int | None = None, first: int | None = None) -> None:
         self.turnstile = os.open(folder / TURNSTILE, os.O_RDWR)
         self.cores = os.open(folder / CORES, os.O_RDWR) if cores is None else cores
+        self.first = os.open(folder / FIRST, os.O_RDWR) if first is None else first
+        # Whether this process may make its runs: the timed part's pytest from its start, any
+        # other once the timed part has ended (``after_timed_part``).
+        self.may_run = first is not None
+
+    def after_timed_part(self) -> None:
+        """Wait until the timed part's pytest has ended (at once if there is none), holding no
+        core meanwhile."""
+        if not self.may_run:
+            self.let_go()
+            fcntl.flock(self.first, fcntl.LOCK_SH)
+            self.may_run = True
 
     def share(self) -> None:
         """Beside the others, once past the turnstile (a timed run waiting goes first)."""
@@ -105,8 +131,8 @@ class _Claim:
         fcntl.flock(self.cores, fcntl.LOCK_UN)
 
     def close(self) -> None:
-        os.close(self.turnstile)
-        os.close(self.cores)
+        for descriptor in (self.turnstile, self.cores, self.first):
+            os.close(descriptor)
 
 
 # This pytest's claim once ``hold`` took it: shared, but exclusive inside ``for_run(alone=True)``
@@ -122,8 +148,10 @@ def hold() -> None:
         return
     inherited = os.environ.get(INHERITED)
     if inherited:  # held since this process started
-        os.set_inheritable(int(inherited), False)  # not handed on to the harness runs
-        _claim = _Claim(Path(folder), cores=int(inherited))
+        first = os.environ.get(TIMED_PART)
+        for descriptor in filter(None, (inherited, first)):
+            os.set_inheritable(int(descriptor), False)  # not handed on to the harness runs
+        _claim = _Claim(Path(folder), cores=int(inherited), first=int(first) if first else None)
         return
     _claim = _Claim(Path(folder))
     _claim.share()
@@ -145,6 +173,7 @@ def for_run(alone: bool) -> Iterator[None]:
     if _claim is None:
         yield
         return
+    _claim.after_timed_part()
     _claim.let_go()
     if alone:
         _claim.alone()

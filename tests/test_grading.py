@@ -1,6 +1,6 @@
 """How one grading is split among pytest processes (grader.checking.grading): the checks that
-judge no timing side by side; the timing checks beside them when each timed run can take the cores
-alone (grader.run.reservation), after them otherwise."""
+judge no timed run side by side, the timed part started beside them and making its runs once they
+have all ended (grader.run.reservation); without the reservation, the timing exercises after them."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -26,22 +26,28 @@ def _category(check: str) -> str:
     return COURSE.exercise(exercise_id).checks[check_id].category
 
 
-def test_only_the_checks_of_timed_runs_are_in_the_timed_part_and_each_exercise_has_a_part():
-    """In the sandbox: each exercise's checks that judge no timed run in a part of its own, the
-    longest first; ex03's results on a few numbers and its edge cases wait for no timed run."""
+def test_only_the_checks_of_timed_runs_are_in_the_timed_part_and_each_exercise_has_its_parts():
+    """In the sandbox: each exercise's checks that judge no timed run in a part of its own, and a
+    timing exercise's guard checks (its demonstration) in another, those first; ex03's results on
+    a few numbers and its edge cases wait for no timed run."""
     untimed, timed = grading._phases(_request(), COURSE, overlap=True)
     every = [check for part in [*untimed, timed] for check in part.checks]
     assert sorted(every) == sorted(f"{exercise.id}:{check}" for exercise in COURSE.exercises.values()
                                    for check in exercise.checks)
-    assert sorted(exercise for part in untimed for exercise in part.exercises) == sorted(COURSE.exercises)
-    assert [len(part.checks) for part in untimed] == sorted((len(part.checks) for part in untimed),
-                                                            reverse=True)
+    assert all(len(part.exercises) == 1 for part in untimed)
+    demonstrations = untimed[:len(TIMING)]
+    assert [part.exercises for part in demonstrations] == [[exercise] for exercise in TIMING]
+    assert all(_category(check) == "guard" for part in demonstrations for check in part.checks)
+    others = untimed[len(TIMING):]
+    assert [len(part.checks) for part in others] == sorted((len(part.checks) for part in others),
+                                                           reverse=True)
+    assert not any(_category(check) == "guard" for part in others for check in part.checks
+                   if part.exercises[0] in TIMING)
     assert timed.exercises == TIMING
     assert all(COURSE.exercise(check.partition(":")[0]).judges_time(check.partition(":")[2])
                for check in timed.checks)
-    assert not any(_category(check) == "guard" for check in timed.checks)
     assert {"ex03_pool_map:carre_resultat", "ex03_pool_map:carres_paralleles_cas_limites"} <= set(
-        next(part for part in untimed if part.exercises == ["ex03_pool_map"]).checks)
+        next(part for part in others if part.exercises == ["ex03_pool_map"]).checks)
     assert "ex03_pool_map:duree_dans_la_borne" in timed.checks
 
 
@@ -55,8 +61,8 @@ def test_without_the_reservation_the_timing_exercises_are_graded_whole_in_the_ti
 
 
 def test_one_timing_exercise_alone_has_its_guard_checks_apart_from_its_other_checks():
-    """With room for more pytests at once, the demonstration (seconds) does not wait for the
-    exercise's other untimed runs, nor they for it."""
+    """Its demonstration (seconds) does not wait for the exercise's other untimed runs, nor they
+    for it: a function that hangs in both costs its limit once, the two side by side."""
     ex03 = COURSE.exercise("ex03_pool_map")
     untimed, timed = grading._phases(_request(tuple(f"ex03_pool_map:{check}" for check in ex03.checks)),
                                      COURSE, overlap=True)
@@ -95,8 +101,12 @@ def _recorded(monkeypatch, containment: str, cores: int = 8,
         moments.append(("start", part))
         moments.append(("timed part", timed_part))
         moments.append(("environment", environment))
+        looks: list[int] = []
 
-        def poll() -> int:
+        def poll() -> int | None:
+            looks.append(1)
+            if timed_part and ("gate opened", None) not in moments and len(looks) < 1000:
+                return None  # its runs wait for the gate
             if ("end", part) not in moments:
                 moments.append(("end", part))
             return 0
@@ -114,7 +124,24 @@ def _recorded(monkeypatch, containment: str, cores: int = 8,
             moments.append(("leftovers ended", None))
             return []
 
+    class Gate:
+        def __init__(self, environment: dict[str, str]) -> None:
+            self.closed = bool(environment)
+
+        def __enter__(self) -> Gate:
+            return self
+
+        def __exit__(self, *exception: object) -> None:
+            self.open()
+
+        def open(self) -> None:
+            if self.closed:
+                moments.append(("gate opened", None))
+                self.closed = False
+
     monkeypatch.setattr(grading, "_start", start)
+    monkeypatch.setattr(grading.reservation, "Gate", Gate)
+    monkeypatch.setattr(grading, "WAIT_S", 0.0)
     monkeypatch.setattr(grading, "_read", read)
     monkeypatch.setattr(grading, "Leftovers", Leftovers)
     monkeypatch.setattr(grading.sandbox, "containment", lambda: containment)
@@ -132,16 +159,19 @@ def _most_at_once(moments: list[tuple[str, object]]) -> int:
     return most
 
 
-def test_with_the_reservation_every_part_runs_together_the_timed_one_first(monkeypatch):
-    """Each timed run takes the cores alone by itself: the timed part goes beside the others, and
-    every pytest is told the folder of the grading's locks."""
+def test_with_the_reservation_the_timed_part_starts_up_beside_the_others_and_runs_after_them(
+        monkeypatch):
+    """The timed part's pytest is started first; its runs wait for the gate, opened once every
+    other part has ended; every pytest is told the folder of the grading's locks."""
     moments = _recorded(monkeypatch, grading.sandbox.BUBBLEWRAP, cores=2, reservation=True)
     results = grading.run_checks(_request(), COURSE)
     untimed, timed = grading._phases(_request(), COURSE, overlap=True)
     starts = [part for what, part in moments if what == "start"]
     assert starts == [timed, *untimed]
     assert [flag for what, flag in moments if what == "timed part"] == [True] + [False] * len(untimed)
-    assert moments.index(("start", untimed[0])) < moments.index(("end", timed))
+    opened = moments.index(("gate opened", None))
+    assert all(moments.index(("end", part)) < opened for part in untimed)
+    assert opened < moments.index(("end", timed))
     assert _most_at_once(moments) == 5  # twice the cores: their runs mostly wait; and the timed part
     folders = {str(environment) for what, environment in moments if what == "environment"}
     assert len(folders) == 1 and grading.reservation.FOLDER in folders.pop()

@@ -96,28 +96,31 @@ def test_a_timed_run_waiting_is_served_before_any_new_claim(monkeypatch):
     assert all(got >= timed[1] for got, _ in _spans(moments, "run"))
 
 
-def test_the_other_pytests_make_their_first_run_once_the_timed_part_has_ended(monkeypatch):
-    """The timed part's pytest is started holding its lock (``claim_for_child(timed_part=True)``):
-    a pytest started beside it starts up, then waits before its first run, even while the timed
-    part is between two timed runs, until the timed part let everything go."""
+def test_the_timed_part_makes_its_first_run_once_the_gate_is_open(monkeypatch):
+    """The timed part's pytest (``claim_for_child(timed_part=True)``) starts up beside the others
+    but waits before its first run, holding no core, until the grading opens the gate: another
+    pytest's runs go meanwhile."""
     monkeypatch.delenv(reservation.FOLDER, raising=False)
     moments = CONTEXT.Queue()
     with reservation.shared_by_pytests(enabled=True) as environment:
         folder = environment[reservation.FOLDER]
         with reservation.claim_for_child(environment, timed_part=True) as (claim, _):
             timed = CONTEXT.Process(target=_pytest, args=(
-                folder, [("timed", 0.3), ("work", 0.5), ("timed", 0.3)], moments, claim))
-            timed.start()  # forked: it holds the descriptors this one closes
-        time.sleep(0.1)
-        other = CONTEXT.Process(target=_pytest, args=(folder, [("run", 0.1)], moments))
+                folder, [("work", 0.3), ("timed", 0.2), ("timed", 0.2)], moments, claim))
+            timed.start()  # forked: it holds the descriptor this one closes
+        other = CONTEXT.Process(target=_pytest, args=(folder, [("work", 0.3), ("run", 0.3)], moments))
         other.start()
-        for process in (timed, other):
-            process.join(30)
-            assert process.exitcode == 0
-    found = [moments.get(timeout=5) for _ in range(7)]  # held ×2, timed ×2, run, released ×2
-    released = next(item[2] for item in found if item[0] == "released" and item[1] == timed.pid)
+        # Closed once the children are forked: a fork would hold the lock too (a grading execs them).
+        with reservation.Gate(environment) as gate:
+            other.join(30)
+            time.sleep(0.3)  # the gate still closed: the timed part still waits
+            opened = time.monotonic()
+            gate.open()
+            timed.join(30)
+        assert timed.exitcode == 0 and other.exitcode == 0
+    found = [moments.get(timeout=5) for _ in range(7)]  # held ×2, run, timed ×2, released ×2
     (run,) = _spans(found, "run")
-    assert run[0] >= released
+    assert all(got >= opened for got, _ in _spans(found, "timed")) and run[1] < opened
 
 
 def test_without_the_folder_or_without_flock_every_claim_is_a_no_op(monkeypatch):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import errno
 import functools
+import json
+import os
 import re
 from pathlib import Path
 from typing import cast
@@ -15,7 +17,7 @@ from typing import cast
 from grader.checking import observe
 from grader.checking.verdicts import CheckFailed, Detail, NotLoaded, NotThere, NotWritten, StudentCodeError
 from grader.config import Exercise
-from grader.run import harness, witness
+from grader.run import harness, reservation, witness
 from grader.run.harness import Run, Step
 from grader.run.process_tree import SIGNAL_NAMES
 
@@ -37,6 +39,9 @@ class ExerciseUnderTest:
         # (``observe.looping_functions``), with where: later runs stop as soon as one is called
         # again, so that a hang costs its limit once per exercise, not once per run.
         self.known_loops: dict[str, dict[str, object]] = {}  # function -> where it looped (a place)
+        # Those learned from calls (never from the script): the grading's other pytests of this
+        # exercise read them (``_share_loops``), as a later run of this one would.
+        self.loops_of_calls: dict[str, dict[str, object]] = {}
 
     @property
     def file_name(self) -> str:
@@ -79,11 +84,13 @@ class ExerciseUnderTest:
     def run(self, calls: list[dict], **options) -> Run:
         """Run ``calls`` (see ``call``) in one harness, after making sure the module loads."""
         self.require_loaded()
+        self._share_loops()
         run = harness.run_calls(self.folder, self.exercise.id, calls, start_method=self.start_method,
                                 time_limit_s=self.exercise.time_limit_s,
                                 functions=list(self.exercise.functions), limits=self.exercise.limits,
                                 known_loops=self.known_loops, **options)
-        self._learn_loops(run)
+        self._learn_loops(run, self.loops_of_calls)
+        self._share_loops()
         self.runs.append(run)
         witness.attach_orphans(run)
         refuted = witness.contradictions(run, self.exercise.cpu_bound)
@@ -102,9 +109,27 @@ class ExerciseUnderTest:
         witness.attach_orphans(run)
         return run
 
-    def _learn_loops(self, run: Run) -> None:
+    def _learn_loops(self, run: Run, *also: dict[str, dict[str, object]]) -> None:
         for function, place in observe.looping_functions(run, {self.file_name}).items():
-            self.known_loops.setdefault(function, place)
+            for known in (self.known_loops, *also):
+                known.setdefault(function, place)
+
+    def _share_loops(self) -> None:
+        """The loops the calls of this exercise met in the grading's other pytests are known here
+        too, and those met here are told to them: the timed part, whose runs come after every
+        other pytest, then stops at once a call of a function that hung in an untimed run (a hang
+        costs its limit once, not once in each pytest). Nothing without the grading's folder."""
+        path = reservation.grading_file(f"loops-{self.exercise.id}.json")
+        if path is None:
+            return
+        if path.exists():
+            for function, place in json.loads(path.read_text(encoding="utf-8")).items():
+                self.loops_of_calls.setdefault(function, place)
+                self.known_loops.setdefault(function, place)
+        if self.loops_of_calls:
+            written = path.with_suffix(f".{os.getpid()}")
+            written.write_text(json.dumps(self.loops_of_calls), encoding="utf-8")
+            written.replace(path)  # whole or not at all, for a pytest reading it now
 
     def _require_file(self) -> None:
         """The file exists and is Python text; read here as bytes, never executed here."""

@@ -1,9 +1,9 @@
 """Grading one submission: pytest runs the checks in subprocesses and writes their JSON reports.
 
 Each pytest process is the grader of some checks (it never imports student code); this module only
-starts them with the right options — those of the checks that judge no timing beside the one of
-the checks that do, whose timed runs take the cores alone (``run_checks``) — and reads back the
-JSON that pytest-json-report wrote. If a submission kills its pytest process (it is the parent of
+starts them with the right options — those of the checks that judge no timed run side by side,
+then the one of the checks that do, whose timed runs take the cores alone (``run_checks``) — and
+reads back the JSON that pytest-json-report wrote. If a submission kills its pytest process (it is the parent of
 the student's main process), whatever the submission left running is killed here, each exercise
 is graded again on its own, and the exercise whose grading is killed again gets an ``error`` on
 every check: the others keep their true results.
@@ -55,16 +55,17 @@ class Results:
 def run_checks(request: Request, course: Course) -> Results:
     """Run the checks of ``request.exercises`` on the submission.
 
-    The checks that judge no timing: each such exercise in its own pytest, and in one more the
-    guard checks of the exercises that do (their import and their script run as a student's
-    would). Their verdicts hold on a busy machine, and their runs mostly wait (sleeps, queues,
-    pipes). The checks that judge when things ran: in one pytest, whose timed runs must have the
-    machine to themselves. In the sandbox all these pytests go side by side and each timed run
-    takes the cores alone for its own length (``grader.run.reservation``, with ``flock``, which
-    every platform that has the sandbox has). Without a sandbox every pytest runs after the other,
-    the timed one last. No pytest is told what another one saw: a function the demonstration left
-    looping is never known to the exercise's own checks (as when they all run in one pytest, the
-    guard checks last)."""
+    The checks that judge no timed run: each exercise's in a pytest of its own, and a timing
+    exercise's guard checks (its import and its script run as a student's would) in another.
+    Their verdicts hold on a busy machine, and their runs mostly wait (sleeps, queues, pipes).
+    The checks that judge a timed run: in one pytest, whose timed runs must have the machine to
+    themselves. In the sandbox all these pytests start side by side, the timed one's runs wait
+    until every other has ended (``reservation.Gate``), and each timed run takes the cores alone
+    (``grader.run.reservation``, with ``flock``, which every platform that has the sandbox has).
+    Without a sandbox every pytest runs after the other, the timing exercises last. The pytests of
+    an exercise tell each other the functions whose calls hung (``ExerciseUnderTest``), never
+    what the demonstration met: a function the script left looping is never known to the
+    exercise's own checks."""
     note = limits_note()
     if note:  # the grading goes on, with the protections this platform has: say which are missing
         print(f"mpgrade: {note}", file=sys.stderr)
@@ -107,13 +108,12 @@ class _Part:
 def _phases(request: Request, course: Course, *, overlap: bool) -> tuple[list[_Part], _Part]:
     """The checks asked for, as the parts that judge no timing and the part that does: the checks
     that judge a timed run (``Exercise.judges_time``). When parts can go beside it (``overlap``),
-    each exercise's other checks are a part: the timing exercises' too (their guard, their results
-    on a few inputs), which then wait for no timed run; and while more pytests may run at once, a
-    timing exercise's guard checks (its demonstration: seconds) are a part of their own. Otherwise
-    every check of the timing exercises is in the timed part, whose pytest comes last and alone: a
-    pytest more would only add its start-up."""
+    each exercise's other checks are a part, and a timing exercise's guard checks another: its
+    demonstration (seconds) and its untimed calls go side by side, and a function that hangs in
+    both costs its limit once. Otherwise every check of the timing exercises is in the timed part,
+    whose pytest comes last and alone: a pytest more would only add its start-up."""
     untimed: list[tuple[str, ...]] = []
-    guards: list[tuple[str, ...]] = []  # of each timing exercise, when they can be a part apart
+    demonstrations: list[tuple[str, ...]] = []  # the guard checks of the timing exercises
     timed: list[str] = []
     for exercise_id in request.exercises:
         exercise = course.exercise(exercise_id)
@@ -123,22 +123,14 @@ def _phases(request: Request, course: Course, *, overlap: bool) -> tuple[list[_P
             timed += checks
             continue
         timed += [check for check in checks if exercise.judges_time(check.partition(":")[2])]
-        untimed.append(tuple(check for check in checks if check not in timed))
-        if exercise.timing:
-            guards.append(tuple(check for check in untimed[-1]
-                                if exercise.checks[check.partition(":")[2]].category == "guard"))
-    parts = [part for part in untimed if part]
-    if len(parts) + len([part for part in guards if part]) + 1 <= pytests_at_once():
-        parts = [part for whole in untimed for part in _apart(whole, guards) if part]
-    # The longest first, lest one end the grading alone: those with the most checks (and runs).
-    parts.sort(key=len, reverse=True)
+        guards = tuple(check for check in checks if exercise.timing
+                       and exercise.checks[check.partition(":")[2]].category == "guard")
+        demonstrations += [guards] if guards else []
+        untimed += [tuple(check for check in checks if check not in timed + list(guards))]
+    # The longest first, lest one end the grading alone: the demonstrations of the timing
+    # exercises (seconds each), then those with the most checks (and runs).
+    parts = demonstrations + sorted((part for part in untimed if part), key=len, reverse=True)
     return [_Part(part) for part in parts], _Part(tuple(timed))
-
-
-def _apart(part: tuple[str, ...], guards: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
-    """``part`` as its guard checks (when they are among ``guards``) and its other checks."""
-    apart = next((checks for checks in guards if checks and set(checks) <= set(part)), ())
-    return [apart, tuple(check for check in part if check not in apart)]
 
 
 def pytests_at_once() -> int:
@@ -219,25 +211,30 @@ def _side_by_side(request: Request, course: Course, parts: list[_Part], environm
                   *, beside_timed: bool = False) -> list[_Attempt]:
     """One pytest per part, as many at once as the machine has cores (more would only share them,
     and load a busy machine further), the next started as soon as one ends. ``beside_timed``: the
-    first part is the timed one, which mostly waits for the cores alone; it is not counted, and
-    every other part may wait as long as it runs (its limit is added to theirs). Their reports are
+    first part is the timed one; it starts up beside the others, and its runs wait for the gate,
+    opened once every other part has ended (its limit counts their limits too). Their reports are
     read once every one has ended and whatever they left running is killed: no process of the
     submission is left to rewrite them. ``environment`` goes to every pytest."""
     leftovers = Leftovers()  # the student's processes come back here if a pytest is killed
     started: list[_Started] = []
     at_once = pytests_at_once() if beside_timed else max(1, os.cpu_count() or 1)
-    waits_s = time_limit_s(course, parts[0].exercises) if beside_timed else 0.0
+    others = list(dict.fromkeys(exercise for part in parts[1:] for exercise in part.exercises))
     try:
         returncodes: dict[int, int] = {}
-        while len(returncodes) < len(parts):
-            running = [index for index in range(len(started)) if index not in returncodes]
-            if len(started) < len(parts) and len(running) < at_once:
-                index = len(started)
-                timed_part = beside_timed and index == 0
-                started.append(_start(request, course, parts[index], environment,
-                                      waits_s=0.0 if timed_part else waits_s, timed_part=timed_part))
-                continue
-            returncodes.update(_first_ended(started, running))
+        with reservation.Gate(environment if beside_timed else NOT_RESERVED) as gate:
+            while len(returncodes) < len(parts):
+                running = [index for index in range(len(started)) if index not in returncodes]
+                if len(started) < len(parts) and len(running) < at_once:
+                    index = len(started)
+                    timed_part = beside_timed and index == 0
+                    started.append(_start(request, course, parts[index], environment,
+                                          waits_s=time_limit_s(course, others) if timed_part else 0.0,
+                                          timed_part=timed_part))
+                    continue
+                returncodes.update(_first_ended(started, running))
+                if len(started) == len(parts) and all(index in returncodes
+                                                      for index in range(1, len(parts))):
+                    gate.open()  # the timed runs alone from now on: no other pytest is left
         leftovers.end()
         return [_read(one, returncodes[index]) for index, one in enumerate(started)]
     finally:
@@ -274,7 +271,7 @@ def _start(request: Request, course: Course, part: _Part, environment: dict[str,
         process = subprocess.Popen(command, cwd=course.folder, stdout=stdout, stderr=stderr,
                                    env=dict(grader_environment(), **environment, **claim),
                                    pass_fds=descriptors)
-    limit = time_limit_s(course, part.exercises) + waits_s  # waits_s: for the cores, beside timed runs
+    limit = time_limit_s(course, part.exercises) + waits_s  # waits_s: the timed part's, for the others
     return _Started(process, work, limit, time.monotonic() + limit)
 
 

@@ -10,12 +10,13 @@ a core while it measures; the others go on as soon as it ended. Writers first: a
 waiting for the cores closes a turnstile that every new claim passes, so a stream of untimed runs
 never keeps it waiting for more than the runs already going.
 
-The timed runs go first: the pytest of the timed part is started holding the timed part's lock,
-and every other pytest starts up and collects beside it but makes its first run once that lock is
-let go, when the timed part has ended. Otherwise each timed run waits for the longest untimed run
-in flight (seconds, for a demonstration), while the pytests whose short runs ended wait at the
-turnstile: the grading would take the sum of those waits more. Once the timed part has ended, the
-untimed runs go side by side.
+The timed runs go last: the pytest of the timed part starts up and collects beside the others,
+then waits before its first run until the grading opens the gate (``Gate``), once every other
+pytest has ended. Otherwise each timed run would wait for the longest untimed run in flight
+(seconds, for a demonstration) while the pytests whose short runs ended wait at the turnstile: the
+grading would take the sum of those waits more. And last, the timed runs of an exercise whose
+function hung in an untimed run are stopped at once (``grader.checking.exercise_under_test``
+reads the loops from the grading's folder), rather than each waiting its time limit alone.
 
 The claims are flock(2) locks on files of the folder named by ``MPGRADE_RESERVATION``, made by
 ``grader.checking.grading`` for one grading in the sandbox only; the kernel drops a process's locks
@@ -44,8 +45,8 @@ except ImportError:  # Windows
 
 FOLDER = "MPGRADE_RESERVATION"  # the folder of the lock files, set for every pytest of a grading
 INHERITED = "MPGRADE_RESERVATION_FD"  # the descriptor of the claim a pytest was started with
-TIMED_PART = "MPGRADE_TIMED_PART_FD"  # the timed part's lock, held by its pytest from its start
-TURNSTILE, CORES, FIRST = "turnstile", "cores", "timed-part"
+TIMED_PART = "MPGRADE_TIMED_PART"  # set for the timed part's pytest: its runs wait for the gate
+TURNSTILE, CORES, GATE = "turnstile", "cores", "untimed-parts"
 
 
 def available() -> bool:
@@ -63,7 +64,7 @@ def shared_by_pytests(enabled: bool) -> Iterator[dict[str, str]]:
         return
     place = "/tmp" if os.path.isdir("/tmp") else None
     with tempfile.TemporaryDirectory(prefix="mpgrade-cores-", dir=place) as folder:
-        for name in (TURNSTILE, CORES, FIRST):
+        for name in (TURNSTILE, CORES, GATE):
             (Path(folder) / name).touch()
         yield {FOLDER: folder}
 
@@ -73,9 +74,9 @@ def claim_for_child(environment: dict[str, str], *, timed_part: bool = False
                     ) -> Iterator[tuple[dict[str, str], tuple[int, ...]]]:
     """A shared claim taken here for a process about to start with ``environment``: what to add to
     its environment and the descriptors to pass it (``Popen(pass_fds=...)``). The locks belong to
-    the open files, which the child holds once this one closes its copies. ``timed_part``: the
-    process is the timed part's pytest, whose end the others wait for before their first run.
-    Waits while a timed run has the cores or waits for them. Nothing when no folder is set."""
+    the open file, which the child holds once this one closes its copy. ``timed_part``: the
+    process is the timed part's pytest, whose runs wait for the gate. Waits while a timed run has
+    the cores or waits for them. Nothing when no folder is set."""
     folder = environment.get(FOLDER)
     if not folder or not available():
         yield {}, ()
@@ -83,32 +84,56 @@ def claim_for_child(environment: dict[str, str], *, timed_part: bool = False
     claim = _Claim(Path(folder))
     try:
         claim.share()
-        handed = {INHERITED: str(claim.cores)}
-        if timed_part:
-            fcntl.flock(claim.first, fcntl.LOCK_EX)  # no other holds it: the grading starts one timed part
-            handed[TIMED_PART] = str(claim.first)
-        yield handed, tuple(int(descriptor) for descriptor in handed.values())
+        yield {INHERITED: str(claim.cores), **({TIMED_PART: "1"} if timed_part else {})}, (claim.cores,)
     finally:
         claim.close()
+
+
+def grading_file(name: str) -> Path | None:
+    """A file of this grading's folder, where its pytests tell each other what they learned (no
+    run of the student's reaches it); None without a folder."""
+    folder = os.environ.get(FOLDER)
+    return Path(folder) / name if folder and available() else None
+
+
+class Gate:
+    """What the timed part's runs wait for: closed by the grading while the other pytests run,
+    opened once they have all ended (or when this process ends). Nothing when no folder is set."""
+
+    def __init__(self, environment: dict[str, str]) -> None:
+        folder = environment.get(FOLDER)
+        self._lock = os.open(Path(folder) / GATE, os.O_RDWR) if folder and available() else None
+        if self._lock is not None:
+            fcntl.flock(self._lock, fcntl.LOCK_EX)  # this grading's own file: no one else holds it
+
+    def __enter__(self) -> Gate:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        self.open()
+
+    def open(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)  # the lock goes with the last descriptor of the open file
+            self._lock = None
 
 
 class _Claim:
     """This process's claim on the cores: shared while it works, exclusive during a timed run."""
 
-    def __init__(self, folder: Path, cores: int | None = None, first: int | None = None) -> None:
+    def __init__(self, folder: Path, cores: int | None = None, timed_part: bool = False) -> None:
         self.turnstile = os.open(folder / TURNSTILE, os.O_RDWR)
         self.cores = os.open(folder / CORES, os.O_RDWR) if cores is None else cores
-        self.first = os.open(folder / FIRST, os.O_RDWR) if first is None else first
-        # Whether this process may make its runs: the timed part's pytest from its start, any
-        # other once the timed part has ended (``after_timed_part``).
-        self.may_run = first is not None
+        self.gate = os.open(folder / GATE, os.O_RDWR)
+        self.may_run = not timed_part  # the timed part's runs: once through the gate
 
-    def after_timed_part(self) -> None:
-        """Wait until the timed part's pytest has ended (at once if there is none), holding no
-        core meanwhile."""
+    def through_the_gate(self) -> None:
+        """Wait until the grading opened the gate (at once if it never closed it), holding no core
+        meanwhile: the other pytests have all ended."""
         if not self.may_run:
             self.let_go()
-            fcntl.flock(self.first, fcntl.LOCK_SH)
+            fcntl.flock(self.gate, fcntl.LOCK_SH)
+            fcntl.flock(self.gate, fcntl.LOCK_UN)
             self.may_run = True
 
     def share(self) -> None:
@@ -131,7 +156,7 @@ class _Claim:
         fcntl.flock(self.cores, fcntl.LOCK_UN)
 
     def close(self) -> None:
-        for descriptor in (self.turnstile, self.cores, self.first):
+        for descriptor in (self.turnstile, self.cores, self.gate):
             os.close(descriptor)
 
 
@@ -148,10 +173,8 @@ def hold() -> None:
         return
     inherited = os.environ.get(INHERITED)
     if inherited:  # held since this process started
-        first = os.environ.get(TIMED_PART)
-        for descriptor in filter(None, (inherited, first)):
-            os.set_inheritable(int(descriptor), False)  # not handed on to the harness runs
-        _claim = _Claim(Path(folder), cores=int(inherited), first=int(first) if first else None)
+        os.set_inheritable(int(inherited), False)  # not handed on to the harness runs
+        _claim = _Claim(Path(folder), cores=int(inherited), timed_part=bool(os.environ.get(TIMED_PART)))
         return
     _claim = _Claim(Path(folder))
     _claim.share()
@@ -173,7 +196,7 @@ def for_run(alone: bool) -> Iterator[None]:
     if _claim is None:
         yield
         return
-    _claim.after_timed_part()
+    _claim.through_the_gate()
     _claim.let_go()
     if alone:
         _claim.alone()

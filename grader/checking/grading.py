@@ -3,10 +3,10 @@
 Each pytest process is the grader of some checks (it never imports student code); this module only
 starts them with the right options — those of the checks that judge no timed run side by side,
 then the one of the checks that do, whose timed runs take the cores alone (``run_checks``) — and
-reads back the JSON that pytest-json-report wrote. If a submission kills its pytest process (it is the parent of
-the student's main process), whatever the submission left running is killed here, each exercise
-is graded again on its own, and the exercise whose grading is killed again gets an ``error`` on
-every check: the others keep their true results.
+reads back the JSON that pytest-json-report wrote. If a submission kills its pytest process (it is
+the parent of the student's main process), whatever the submission left running is killed here,
+each exercise is graded again on its own, and the exercise whose grading is killed again gets an
+``error`` on every check: the others keep their true results.
 """
 from __future__ import annotations
 
@@ -212,7 +212,8 @@ def _side_by_side(request: Request, course: Course, parts: list[_Part], environm
     """One pytest per part, as many at once as the machine has cores (more would only share them,
     and load a busy machine further), the next started as soon as one ends. ``beside_timed``: the
     first part is the timed one; it starts up beside the others, and its runs wait for the gate,
-    opened once every other part has ended (its limit counts their limits too). Their reports are
+    opened once every other part has ended (its limit counts their limits too); then the parts
+    may be ``pytests_at_once``, since none of their runs is timed. Their reports are
     read once every one has ended and whatever they left running is killed: no process of the
     submission is left to rewrite them. ``environment`` goes to every pytest."""
     leftovers = Leftovers()  # the student's processes come back here if a pytest is killed

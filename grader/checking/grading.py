@@ -10,6 +10,7 @@ each exercise is graded again on its own, and the exercise whose grading is kill
 """
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
@@ -22,6 +23,7 @@ from pathlib import Path
 from grader.checking.verdicts import MISTAKE
 from grader.config import COMMON_CHECKS_FILE, Course
 from grader.run import reservation, sandbox
+from grader.run.harness import RUNS_FROM
 from grader.run.process_tree import Leftovers, limits_note
 
 PYTEST_SETTINGS = Path(__file__).parent / "pytest.ini"
@@ -31,6 +33,8 @@ PYTEST_INTERRUPTED = 2  # pytest's exit status after SIGINT
 REPORT, TIMELINES = "pytest.json", "timelines.json"  # what each pytest writes in its folder
 WAIT_S = 0.05  # between two looks at the pytest processes running
 NOT_RESERVED: dict[str, str] = {}  # the environment of pytests that share no cores' locks
+RUNS_PER_PYTEST = 1000  # a block of run numbers per pytest: far more than one makes
+_PYTESTS = itertools.count()  # the pytests this grading started: each numbers its runs in its block
 
 
 class GradingError(Exception):
@@ -269,8 +273,10 @@ def _start(request: Request, course: Course, part: _Part, environment: dict[str,
     # Files, not pipes: several pytest processes run at once, and a full pipe would stall one.
     with open(folder / "stdout", "wb") as stdout, open(folder / "stderr", "wb") as stderr, \
             reservation.claim_for_child(environment, timed_part=timed_part) as (claim, descriptors):
+        first_run = int(os.environ.get(RUNS_FROM, "1")) + next(_PYTESTS) * RUNS_PER_PYTEST
         process = subprocess.Popen(command, cwd=course.folder, stdout=stdout, stderr=stderr,
-                                   env=dict(grader_environment(), **environment, **claim),
+                                   env=dict(grader_environment(), **environment, **claim,
+                                            **{RUNS_FROM: str(first_run)}),
                                    pass_fds=descriptors)
     limit = time_limit_s(course, part.exercises) + waits_s  # waits_s: the timed part's, for the others
     return _Started(process, work, limit, time.monotonic() + limit)

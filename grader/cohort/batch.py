@@ -60,9 +60,12 @@ from grader.config import Course
 from grader.report import model, page, visibility
 from grader.report.model import Report
 from grader.run import sandbox
+from grader.run.harness import RUNS_FROM
 from grader.run.process_tree import Leftovers, end_tree
 
 GRADER_DIR = Path(__file__).parent.parent  # the whole grader package, every room
+RUN_BLOCKS = ("shared", "timing", "remeasure")  # a student's gradings, whose reports are merged
+RUNS_PER_GRADING = 1_000_000  # run numbers apart: a grading gives each of its pytests a thousand
 FINGERPRINTED = ("*.py", "*.yaml", "*.j2", "*.css", "*.ini")
 
 
@@ -334,6 +337,8 @@ class _Cohort:
         # In the sandbox, no run of the student's code sees the other students' code or reports.
         hidden = os.pathsep.join(str(folder) for folder in (self.options.out, self.options.submissions))
         environment = dict(grader_environment(), NO_COLOR="1", **{sandbox.HIDE: hidden})
+        # Each part of a student's grading numbers its runs apart: their reports are merged.
+        environment[RUNS_FROM] = str(1 + RUN_BLOCKS.index(label) * RUNS_PER_GRADING)
         checking = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                     text=True, errors="replace", env=environment)
         try:

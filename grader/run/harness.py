@@ -44,7 +44,11 @@ LINUX = sys.platform.startswith("linux")
 FATAL_MARKER = "FATAL"  # written by the probe; see mpgrade_probe.FATAL_MARKER
 KNOWN_LOOP_MARKER = "KNOWN_LOOP"  # see mpgrade_probe.KNOWN_LOOP_MARKER
 FATAL_ERRORS = "fatal-*.txt"  # faulthandler's report of a crash (segfault…), one per process
-_RUN_NUMBERS = itertools.count(1)
+# The number of this process's first run: the grading gives each of its pytests a block of its own
+# (``grader.checking.grading``), so that the runs of an exercise graded in several pytests keep
+# distinct numbers in the report, which links each check to the runs it read.
+RUNS_FROM = "MPGRADE_RUNS_FROM"
+_RUN_NUMBERS = itertools.count(int(os.environ.get(RUNS_FROM, "1")))
 RESPONDER_STAND_IN = "repondeur_du_correcteur"  # its dialogue is held here (grader.run.responder)
 POLL_S = 0.05
 STACK_WAIT_S = 0.5

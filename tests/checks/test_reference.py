@@ -47,6 +47,20 @@ def test_solutions_report_follows_the_contract(solutions):
             assert check["category"] in ("result", "guard", "parallelism", "shutdown", "api")
 
 
+def test_each_check_links_to_the_runs_it_read_whichever_pytest_made_them(solutions):
+    """An exercise graded in several pytests (ex03: its untimed calls, its demonstration, its
+    timed run) keeps one number per run: the page draws each check beside its own runs."""
+    for exercise in solutions.report["exercises"]:
+        numbers = [run["run"] for run in exercise.get("runs", [])]
+        assert len(numbers) == len(set(numbers)), exercise["id"]
+        read = {number for check in exercise["checks"] for number in check.get("runs", [])}
+        assert read <= set(numbers), exercise["id"]
+    ex03 = next(exercise for exercise in solutions.report["exercises"] if exercise["id"] == "ex03_pool_map")
+    calls = {check["id"]: check.get("runs", []) for check in ex03["checks"]}
+    assert calls["duree_dans_la_borne"] and set(calls["duree_dans_la_borne"]).isdisjoint(
+        calls["carres_sequentiels_resultat"] + calls["carres_paralleles_cas_limites"])
+
+
 def test_stubs_score_zero_with_a_message_on_every_check(stubs):
     assert stubs.returncode == 1
     assert stubs.report["score"] == 0 and stubs.report["max_score"] == course_maximum()

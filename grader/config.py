@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from grader.checking.check_module import timed_checks
+from grader.checking.check_module import untimed_checks
 from grader.cohort.intake import IntakeLimits
 
 if TYPE_CHECKING:  # grader.cohort.similarity reads ConfigError from here: at run time, imported where used
@@ -81,10 +81,10 @@ class Exercise:
     bounds: dict = field(default_factory=dict)
     limits: Limits = field(default_factory=Limits)
     cpu_bound: tuple[str, ...] = ()  # task functions that only compute (the kernel counts their CPU)
-    timing: bool = False  # its checks judge when things ran: a cohort gives it the cores alone
-    # Of those, the checks that judge a timed run (read from the check module: ``timed_checks``);
-    # None when the exercise has no check module to read.
-    timed_checks: frozenset[str] | None = None
+    timing: bool = False  # some of its checks judge when things ran (``judges_time``)
+    # The checks that surely judge no timed run (read from the check module: ``untimed_checks``);
+    # the others of a timing exercise but its guard's need the cores alone.
+    untimed_checks: frozenset[str] = frozenset()
     # The module constants the checks rely on (DUREE: a task's sleep), with the course's values:
     # bounds are computed from these, never from the student's copy, which a check compares.
     constants: dict = field(default_factory=dict)
@@ -101,9 +101,8 @@ class Exercise:
         one of its timed runs, never the guard's (importing the module and running it as a script
         are judged on what they did, never on when). A check that judges the exercise's other
         runs (results on a few inputs, edge cases) does not."""
-        if not self.timing or self.checks[check_id].category == "guard":
-            return False
-        return self.timed_checks is None or check_id in self.timed_checks
+        return (self.timing and self.checks[check_id].category != "guard"
+                and check_id not in self.untimed_checks)
 
 
 @dataclass(frozen=True)
@@ -259,7 +258,17 @@ def _exercise(exercise_id: str, raw: Any, default_limit: float, default_limits: 
                     cpu_bound=tuple(cpu_bound), constants=constants,
                     marks=_marks(raw.get("marks", {}), functions, f"{place}.marks"),
                     timing=_flag(raw.get("timing", False), f"{place}.timing"),
-                    timed_checks=timed_checks(check_module) if check_module.exists() else None)
+                    untimed_checks=_untimed_checks(check_module))
+
+
+def _untimed_checks(check_module: Path) -> frozenset[str]:
+    """The checks of the exercise that surely judge no timed run; none without a check module."""
+    if not check_module.exists():
+        return frozenset()
+    try:
+        return untimed_checks(check_module)
+    except (SyntaxError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{check_module}: Python cannot read it ({error})") from error
 
 
 def _marks(raw: Any, functions: dict, place: str) -> dict[str, tuple[tuple[str, str], ...]]:

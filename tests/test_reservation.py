@@ -96,22 +96,30 @@ def test_a_timed_run_waiting_is_served_before_any_new_claim(monkeypatch):
     assert all(got >= timed[1] for got, _ in _spans(moments, "run"))
 
 
+def _pytest_once_told(told, folder: str, steps: list[tuple[str, float]], moments,
+                      claim: dict[str, str] | None = None) -> None:
+    """``_pytest``, once ``told`` is set: the grading has closed its gate."""
+    told.wait(30)
+    _pytest(folder, steps, moments, claim)
+
+
 def test_the_timed_part_makes_its_first_run_once_the_gate_is_open(monkeypatch):
-    """The timed part's pytest (``claim_for_child(timed_part=True)``) starts up beside the others
-    but waits before its first run, holding no core, until the grading opens the gate: another
-    pytest's runs go meanwhile."""
+    """The timed part's pytest (``claim_for_child(timed_part=True)``) waits before its first run,
+    holding no core, until the grading opens the gate: another pytest's runs go meanwhile."""
     monkeypatch.delenv(reservation.FOLDER, raising=False)
     moments = CONTEXT.Queue()
+    closed = CONTEXT.Event()
     with reservation.shared_by_pytests(enabled=True) as environment:
         folder = environment[reservation.FOLDER]
         with reservation.claim_for_child(environment, timed_part=True) as (claim, _):
-            timed = CONTEXT.Process(target=_pytest, args=(
-                folder, [("work", 0.3), ("timed", 0.2), ("timed", 0.2)], moments, claim))
+            timed = CONTEXT.Process(target=_pytest_once_told, args=(
+                closed, folder, [("timed", 0.2), ("timed", 0.2)], moments, claim))
             timed.start()  # forked: it holds the descriptor this one closes
-        other = CONTEXT.Process(target=_pytest, args=(folder, [("work", 0.3), ("run", 0.3)], moments))
+        other = CONTEXT.Process(target=_pytest_once_told, args=(closed, folder, [("run", 0.3)], moments))
         other.start()
-        # Closed once the children are forked: a fork would hold the lock too (a grading execs them).
+        # Closed once the children are forked (a fork would hold the lock too; a grading execs them).
         with reservation.Gate(environment) as gate:
+            closed.set()
             other.join(30)
             time.sleep(0.3)  # the gate still closed: the timed part still waits
             opened = time.monotonic()

@@ -6,39 +6,41 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-TIMED_SCENARIO = ("Scenario", "timed")  # the constructor of a scenario whose runs take the cores alone
+TIMED = "timed"  # ``Scenario.timed``: a scenario whose runs take the cores alone
 
 
-def timed_checks(module: Path) -> frozenset[str]:
-    """The checks of ``module`` that judge a timed run: ``test_<check>`` functions that make one
-    (``Scenario.timed``) or ask for a fixture of the module that makes one, itself or through the
-    fixtures it asks for. Only these need the cores alone; putting them in the pytest of the timed
-    runs, and the exercise's other checks elsewhere, runs each scenario once."""
+def untimed_checks(module: Path) -> frozenset[str]:
+    """The checks of ``module`` that surely judge no timed run: ``test_<check>`` functions that
+    neither mention ``timed`` (``Scenario.timed``, however reached) nor ask for or call a function
+    of the module that does, itself or through those it asks for or calls. Any other check is
+    taken for one that needs the cores alone: a check this reading misses costs time, never a
+    measurement made beside other work. Raises ``SyntaxError`` for a module Python cannot read."""
     tree = ast.parse(module.read_text(encoding="utf-8"), str(module))
-    functions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
+    functions = {node.name: node for node in tree.body
+                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
     known: dict[str, bool] = {}
 
-    def makes_timed_run(name: str) -> bool:
+    def may_make_timed_run(name: str) -> bool:
         if name not in known:
-            known[name] = False  # a fixture that asks for itself in a cycle makes nothing
-            node = functions.get(name)
-            known[name] = node is not None and (
-                _calls_timed_scenario(node)
-                or any(makes_timed_run(argument.arg) for argument in _parameters(node)))
+            known[name] = False  # a cycle adds nothing to what its members do
+            node = functions[name]
+            known[name] = _mentions_timed(node) or any(
+                may_make_timed_run(used) for used in _used(node) if used in functions)
         return known[name]
 
-    return frozenset(name.removeprefix("test_") for name in functions
-                     if name.startswith("test_") and makes_timed_run(name))
+    return frozenset(name.removeprefix("test_") for name, node in functions.items()
+                     if name.startswith("test_") and not node.decorator_list
+                     and not may_make_timed_run(name))
 
 
-def _parameters(function: ast.FunctionDef) -> list[ast.arg]:
-    """What a function asks for: the fixtures, when it is a check or a fixture."""
+def _used(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    """The names a function asks for (its fixtures, when it is a check or a fixture) and those it
+    reads in its body (the helpers it calls)."""
     arguments = function.args
-    return [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+    asked = {argument.arg for argument in [*arguments.posonlyargs, *arguments.args,
+                                           *arguments.kwonlyargs]}
+    return asked | {node.id for node in ast.walk(function) if isinstance(node, ast.Name)}
 
 
-def _calls_timed_scenario(function: ast.FunctionDef) -> bool:
-    return any(isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-               and isinstance(node.func.value, ast.Name)
-               and (node.func.value.id, node.func.attr) == TIMED_SCENARIO
-               for node in ast.walk(function))
+def _mentions_timed(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(isinstance(node, ast.Attribute) and node.attr == TIMED for node in ast.walk(function))

@@ -3,7 +3,7 @@
 Each student is graded by ``python -m grader check`` in a subprocess of their own, so a student's
 line in the gradebook is what that student gets alone, and one student's crash, hang or hostility
 ends in that subprocess. ``--jobs N`` grades N students at once, but the checks that judge time
-(``Exercise.judges_time``: those of the ``timing: true`` exercises but their guard checks) run with
+(``Exercise.judges_time``: those of the ``timing: true`` exercises that judge a timed run) run with
 the cores to themselves (``grader.cohort.cores``): a neighbour never turns a true verdict into a
 pending one. Parallel grading so changes no verdict.
 

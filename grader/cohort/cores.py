@@ -3,8 +3,9 @@
 Most checks only need their own processes to finish; those of the exercises marked ``timing:
 true`` in the course file judge *when* things ran (tasks in flight, a wall-time bound, a speed-up,
 a race), and a neighbour's grading on the same cores would turn a true verdict into a pending one.
-So those checks take the cores alone (their exercises' guard checks do not: they judge what the
-import and the script did, not when): the others wait, and the timing checks of a student run with
+So those checks take the cores alone (only those that judge a timed run: ``Exercise.judges_time``;
+their exercises' guard checks and results on a few inputs judge what was done, not when): the
+others wait, and the timing checks of a student run with
 nothing else of the grader beside them. Timing checks that ask are served before any new shared
 work starts, so they never wait for ever behind a stream of others.
 """

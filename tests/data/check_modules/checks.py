@@ -51,3 +51,32 @@ def test_in_a_cycle(cycle):
 
 def helper_not_a_check(measured):
     pass
+
+
+def _helper(student):
+    return Scenario.timed(student, [], [], "exNN.py")
+
+
+@pytest.fixture(scope="module")
+def through_a_helper(student):  # a fixture that calls a helper making a timed run
+    return _helper(student)
+
+
+Alias = Scenario
+
+
+def test_through_a_helper(through_a_helper):
+    pass
+
+
+def test_through_an_alias(student):
+    Alias.timed(student, [], [], "exNN.py")
+
+
+@pytest.mark.usefixtures("measured")
+def test_decorated(plain):  # what a decorator asks for is not read: taken for timed
+    pass
+
+
+async def test_asynchronous(plain):
+    pass

@@ -138,11 +138,12 @@ def _phases(request: Request, course: Course, *, overlap: bool) -> tuple[list[_P
 
 
 def pytests_at_once() -> int:
-    """How many pytests of one grading may run at once in the sandbox: twice the cores, and the
-    timed part's. Most of their runs wait (sleeps, queues, pipes, pools starting), and only their
-    start-ups compete for the cores; more would start up before the first timed run, which waits
-    for them."""
-    return 2 * max(1, os.cpu_count() or 1) + 1
+    """How many pytests of one grading may run at once in the sandbox: one per core, and the timed
+    part's, which waits at the gate while they run. Their runs mostly wait (sleeps, queues, pipes),
+    and twice as many measured about 8 % faster (``bench/bench_speed.py``); but every process of
+    theirs competes with the reader of each run's records, and a record read after its sender is
+    gone can no longer be attributed to it (``grader.run.record_channel``)."""
+    return max(1, os.cpu_count() or 1) + 1
 
 
 def _results_or_alone(request: Request, course: Course, part: _Part,
@@ -216,8 +217,8 @@ def _side_by_side(request: Request, course: Course, parts: list[_Part], environm
     """One pytest per part, as many at once as the machine has cores (more would only share them,
     and load a busy machine further), the next started as soon as one ends. ``beside_timed``: the
     first part is the timed one; it starts up beside the others, and its runs wait for the gate,
-    opened once every other part has ended (its limit counts their limits too); then the parts
-    may be ``pytests_at_once``, since none of their runs is timed. Their reports are
+    opened once every other part has ended (its limit counts their limits too); it counts in
+    ``pytests_at_once``. Their reports are
     read once every one has ended and whatever they left running is killed: no process of the
     submission is left to rewrite them. ``environment`` goes to every pytest."""
     leftovers = Leftovers()  # the student's processes come back here if a pytest is killed

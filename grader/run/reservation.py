@@ -73,7 +73,7 @@ def shared_by_pytests(enabled: bool) -> Iterator[dict[str, str]]:
 def claim_for_child(environment: dict[str, str], *, timed_part: bool = False
                     ) -> Iterator[tuple[dict[str, str], tuple[int, ...]]]:
     """A shared claim taken here for a process about to start with ``environment``: what to add to
-    its environment and the descriptors to pass it (``Popen(pass_fds=...)``). The locks belong to
+    its environment and the descriptor to pass it (``Popen(pass_fds=...)``). The lock belongs to
     the open file, which the child holds once this one closes its copy. ``timed_part``: the
     process is the timed part's pytest, whose runs wait for the gate. Waits while a timed run has
     the cores or waits for them. Nothing when no folder is set."""

@@ -4,11 +4,15 @@ decides its pytests before starting them)."""
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 TIMED = "timed"  # ``Scenario.timed``: a scenario whose runs take the cores alone
 
 
+# Once per process and module: every ``config.load`` asks (a pytest loads the course several times),
+# and parsing the nine modules was most of a load's time.
+@functools.cache
 def untimed_checks(module: Path) -> frozenset[str]:
     """The checks of ``module`` that surely judge no timed run: ``test_<check>`` functions that
     neither mention ``timed`` (``Scenario.timed``, however reached) nor ask for or call a function

@@ -54,10 +54,11 @@ def test_every_detail_key_has_its_words_and_a_list_of_details_is_worded_in_each_
         assert details <= set(catalogue.load(language).texts["details"]), language
     refuted = [Detail("instants_hors_execution", pid=7).as_fact(),
                Detail("calcul_sans_processeur", pid=8, annonce_s="1.90", compte_s="0.01").as_fact()]
-    facts = {"nombre": 2, "contradictions": refuted}
+    facts = {"executions": 2, "nombre": 2, "contradictions": refuted}
     french, _ = catalogue.load("fr").message("observations_contredites", facts)
     english, _ = catalogue.load("en").message("observations_contredites", facts)
     assert "pid 7 : des instants hors de l'exécution ; pid 8 : 1.90 s de calcul annoncées" in french
+    assert "à chacune des 2 exécutions" in french and "in each of 2 runs" in english
     assert "pid 7: moments outside the run; pid 8: 1.90 s of computation claimed" in english
 
 

@@ -65,6 +65,19 @@ def test_a_step_whose_end_was_moved_by_a_patched_clock_is_refuted():
     assert witness.contradictions(_run([], steps, step_seen=seen)) == []
 
 
+def test_a_step_whose_start_was_moved_later_by_a_patched_clock_is_refuted():
+    """A later start makes a sequential call look short: it must begin once the step before it
+    was written, as the grader saw the result file (with the tolerance of a busy machine)."""
+    steps = [Step(name="import", status="ok", t0=10.0, t1=10.05),
+             Step(name="call-0", status="ok", t0=10.7, t1=10.92)]
+    seen = {"import": (10.0, 10.1), "call-0": (10.9, 10.95)}
+    found = witness.contradictions(_run([], steps, step_seen=seen))
+    assert [(detail.key, detail.facts) for detail in found] == [
+        ("debut_d_etape_deplace", {"etape": "call-0", "ecart_s": "0.60"})]
+    steps[1].t0 = 10.5
+    assert witness.contradictions(_run([], steps, step_seen=seen)) == []
+
+
 def test_computation_without_cpu_time_is_refuted():
     claims = [{"ev": "call", "pid": WORKER, "fn": "travail_cpu", "t0": 10.3, "t1": 10.8}]
     idle = _run(claims)

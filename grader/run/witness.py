@@ -155,8 +155,10 @@ def _steps_against_the_result_file(steps: list[Step], witness: Witness) -> list[
         absent, present = witness.step_seen[step.name]
         if step.t1 > present + TOLERANCE_S or step.t1 < absent - TOLERANCE_S:
             found.append(Detail("fin_d_etape_deplacee", etape=step.name, ecart_s=f"{step.t1 - absent:+.2f}"))
-        if previous is not None and step.t0 > witness.step_seen[previous.name][1] + TOLERANCE_S:
-            found.append(Detail("debut_d_etape_deplace", etape=step.name))
+        previous_seen = witness.step_seen[previous.name][1] if previous is not None else math.inf
+        if step.t0 > previous_seen + TOLERANCE_S:
+            found.append(Detail("debut_d_etape_deplace", etape=step.name,
+                                ecart_s=f"{step.t0 - previous_seen:.2f}"))
         if step.t1 < step.t0:
             found.append(Detail("fin_d_etape_avant_son_debut", etape=step.name))
         previous = step

@@ -172,7 +172,7 @@ def test_with_the_reservation_the_timed_part_starts_up_beside_the_others_and_run
     opened = moments.index(("gate opened", None))
     assert all(moments.index(("end", part)) < opened for part in untimed)
     assert opened < moments.index(("end", timed))
-    assert _most_at_once(moments) == 3  # the cores, and the timed part that waits at the gate
+    assert _most_at_once(moments) == 5  # two per core, and the timed part that waits at the gate
     folders = {str(environment) for what, environment in moments if what == "environment"}
     assert len(folders) == 1 and grading.reservation.FOLDER in folders.pop()
     assert sorted(test["metadata"]["check"] for test in results.pytest_report["tests"]) == sorted(

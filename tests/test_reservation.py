@@ -103,9 +103,10 @@ def _pytest_once_told(told, folder: str, steps: list[tuple[str, float]], moments
     _pytest(folder, steps, moments, claim)
 
 
-def test_the_timed_part_makes_its_first_run_once_the_gate_is_open(monkeypatch):
-    """The timed part's pytest (``claim_for_child(timed_part=True)``) waits before its first run,
-    holding no core, until the grading opens the gate: another pytest's runs go meanwhile."""
+def test_the_timed_part_makes_its_first_timed_run_once_the_gate_is_open(monkeypatch):
+    """The timed part's pytest (``claim_for_child(timed_part=True)``) makes its untimed runs at
+    once, then waits before its first timed run, holding no core, until the grading opens the
+    gate: another pytest's runs go meanwhile."""
     monkeypatch.delenv(reservation.FOLDER, raising=False)
     moments = CONTEXT.Queue()
     closed = CONTEXT.Event()
@@ -113,7 +114,7 @@ def test_the_timed_part_makes_its_first_run_once_the_gate_is_open(monkeypatch):
         folder = environment[reservation.FOLDER]
         with reservation.claim_for_child(environment, timed_part=True) as (claim, _):
             timed = CONTEXT.Process(target=_pytest_once_told, args=(
-                closed, folder, [("timed", 0.2), ("timed", 0.2)], moments, claim))
+                closed, folder, [("run", 0.1), ("timed", 0.2), ("timed", 0.2)], moments, claim))
             timed.start()  # forked: it holds the descriptor this one closes
         other = CONTEXT.Process(target=_pytest_once_told, args=(closed, folder, [("run", 0.3)], moments))
         other.start()
@@ -126,9 +127,10 @@ def test_the_timed_part_makes_its_first_run_once_the_gate_is_open(monkeypatch):
             gate.open()
             timed.join(30)
         assert timed.exitcode == 0 and other.exitcode == 0
-    found = [moments.get(timeout=5) for _ in range(7)]  # held ×2, run, timed ×2, released ×2
-    (run,) = _spans(found, "run")
-    assert all(got >= opened for got, _ in _spans(found, "timed")) and run[1] < opened
+    found = [moments.get(timeout=5) for _ in range(8)]  # held ×2, run ×2, timed ×2, released ×2
+    runs = _spans(found, "run")
+    assert all(got >= opened for got, _ in _spans(found, "timed"))
+    assert len(runs) == 2 and all(ended < opened for _, ended in runs)
 
 
 def test_without_the_folder_or_without_flock_every_claim_is_a_no_op(monkeypatch):

@@ -10,13 +10,14 @@ a core while it measures; the others go on as soon as it ended. Writers first: a
 waiting for the cores closes a turnstile that every new claim passes, so a stream of untimed runs
 never keeps it waiting for more than the runs already going.
 
-The timed runs go last: the pytest of the timed part starts up and collects beside the others,
-then waits before its first run until the grading opens the gate (``Gate``), once every other
-pytest has ended. Otherwise each timed run would wait for the longest untimed run in flight
-(seconds, for a demonstration) while the pytests whose short runs ended wait at the turnstile: the
-grading would take the sum of those waits more. And last, the timed runs of an exercise whose
-function hung in an untimed run are stopped at once (``grader.checking.exercise_under_test``
-reads the loops from the grading's folder), rather than each waiting its time limit alone.
+The timed runs go last: the pytest of the timed part starts up, collects and makes its untimed
+runs (an exercise's import) beside the others, then waits before its first timed run until the
+grading opens the gate (``Gate``), once every other pytest has ended. Otherwise each timed run
+would wait for the longest untimed run in flight (seconds, for a demonstration) while the pytests
+whose short runs ended wait at the turnstile: the grading would take the sum of those waits more.
+And last, the timed runs of an exercise whose function hung in an untimed run are stopped at once
+(``grader.checking.exercise_under_test`` reads the loops from the grading's folder), rather than
+each waiting its time limit alone.
 
 The claims are flock(2) locks on files of the folder named by ``MPGRADE_RESERVATION``, made by
 ``grader.checking.grading`` for one grading in the sandbox only; the kernel drops a process's locks
@@ -45,7 +46,7 @@ except ImportError:  # Windows
 
 FOLDER = "MPGRADE_RESERVATION"  # the folder of the lock files, set for every pytest of a grading
 INHERITED = "MPGRADE_RESERVATION_FD"  # the descriptor of the claim a pytest was started with
-TIMED_PART = "MPGRADE_TIMED_PART"  # set for the timed part's pytest: its runs wait for the gate
+TIMED_PART = "MPGRADE_TIMED_PART"  # set for the timed part's pytest: its timed runs wait for the gate
 TURNSTILE, CORES, GATE = "turnstile", "cores", "untimed-parts"
 
 
@@ -125,16 +126,17 @@ class _Claim:
         self.turnstile = os.open(folder / TURNSTILE, os.O_RDWR)
         self.cores = os.open(folder / CORES, os.O_RDWR) if cores is None else cores
         self.gate = os.open(folder / GATE, os.O_RDWR)
-        self.may_run = not timed_part  # the timed part's runs: once through the gate
+        self.may_time = not timed_part  # the timed part's timed runs: once through the gate
 
     def through_the_gate(self) -> None:
         """Wait until the grading opened the gate (at once if it never closed it), holding no core
         meanwhile: the other pytests have all ended."""
-        if not self.may_run:
+        if not self.may_time:
             self.let_go()
             fcntl.flock(self.gate, fcntl.LOCK_SH)
             fcntl.flock(self.gate, fcntl.LOCK_UN)
-            self.may_run = True
+            self.share()
+            self.may_time = True
 
     def share(self) -> None:
         """Beside the others, once past the turnstile (a timed run waiting goes first)."""
@@ -196,7 +198,8 @@ def for_run(alone: bool) -> Iterator[None]:
     if _claim is None:
         yield
         return
-    _claim.through_the_gate()
+    if alone:
+        _claim.through_the_gate()
     _claim.let_go()
     if alone:
         _claim.alone()
@@ -208,6 +211,13 @@ def for_run(alone: bool) -> Iterator[None]:
         if alone:
             _claim.let_go()
             _claim.share()
+
+
+def until_the_gate_opens() -> None:
+    """Before a timed run, and before what it must learn from the grading's other pytests (the
+    loops their runs met): in the timed part, wait until they have all ended."""
+    if _claim is not None:
+        _claim.through_the_gate()
 
 
 @contextlib.contextmanager

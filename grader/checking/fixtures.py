@@ -12,6 +12,7 @@ import json
 import random
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -19,6 +20,11 @@ from grader import config
 from grader.checking import observe
 from grader.checking.exercise_under_test import ExerciseUnderTest
 from grader.config import Course, Exercise
+
+if TYPE_CHECKING:  # public as pytest.FixtureDef only from pytest 8.1
+    from _pytest.fixtures import FixtureDef as _FixtureDef
+
+    FixtureDef = _FixtureDef[Any]
 
 
 @pytest.fixture(scope="session")
@@ -70,8 +76,22 @@ def student(pytestconfig: pytest.Config, exercise: Exercise, start_method: str,
 
 @pytest.fixture(scope="module")
 def rng(pytestconfig: pytest.Config, exercise_id: str) -> random.Random:
-    """Random inputs drawn from the run's seed: the same seed gives the same inputs."""
+    """Random inputs drawn from the run's seed: the same seed gives the same inputs (each fixture
+    that draws gets it seeded for itself: ``pytest_fixture_setup``)."""
     return random.Random(f"{pytestconfig.getoption('--seed')}:{exercise_id}")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_fixture_setup(fixturedef: FixtureDef, request: pytest.FixtureRequest) -> None:
+    """Before a fixture that draws inputs is built, ``rng`` is seeded for it alone (the seed, the
+    exercise, the fixture's name): what it draws does not depend on the fixtures built before it
+    in this pytest. The same seed then gives a scenario the same inputs whichever part of the
+    grading holds its checks (they differ with the sandbox and without), and when a cohort
+    measures a check again on its own."""
+    if "rng" in fixturedef.argnames:
+        seed = request.config.getoption("--seed")
+        exercise_id = request.getfixturevalue("exercise_id")
+        request.getfixturevalue("rng").seed(f"{seed}:{exercise_id}:{fixturedef.argname}")
 
 
 @pytest.fixture

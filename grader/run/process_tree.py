@@ -455,13 +455,16 @@ def last_pid() -> int | None:
 
 def inner_pid(pid: int) -> int | None:
     """Linux: the pid of ``pid`` in the innermost PID namespace it belongs to (the last number of
-    ``NSpid`` in ``/proc/<pid>/status``), or None when it is in the grader's own namespace."""
+    ``NSpid`` in ``/proc/<pid>/status``), or None when it is in the grader's own namespace or
+    cannot be told: gone, or being reaped as the file is read (the kernel then writes 0 for
+    every number: its pid is already detached)."""
     try:
         with open(f"/proc/{pid}/status", "rb") as status:
             for line in status:
                 if line.startswith(b"NSpid:"):
                     numbers = line.split()[1:]
-                    return int(numbers[-1]) if len(numbers) > 1 else None
+                    inner = int(numbers[-1]) if len(numbers) > 1 else 0
+                    return inner or None
     except (OSError, ValueError):
         pass
     return None

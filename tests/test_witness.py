@@ -18,8 +18,7 @@ HARNESS = 100
 WORKER = 101
 
 
-def _run(events: list[dict], steps: list[Step] | None = None,
-         unnamed: list[tuple[int, float]] | None = None, **witness_facts) -> Run:
+def _run(events: list[dict], steps: list[Step] | None = None, **witness_facts) -> Run:
     """A run of 1 s (t = 10 → 11) in which the grader saw the harness and one worker."""
     seen = Witness(started=10.0, ended=11.0, looks=[Look(10 + i / 20, 10 + i / 20 + 0.001,
                                                          frozenset({HARNESS, WORKER}))
@@ -29,7 +28,7 @@ def _run(events: list[dict], steps: list[Step] | None = None,
                    **witness_facts)
     return Run(status="finished", returncode=0, harness_pid=HARNESS, steps=steps or [],
                events=events, stacks={}, stdout="", stderr="", elapsed_s=1.0, time_limit_s=5,
-               witness=seen, unnamed=unnamed or [])
+               witness=seen)
 
 
 def _call(pid: int, t0: float, t1: float) -> dict:
@@ -54,17 +53,6 @@ def test_records_outside_the_life_of_their_process_are_refuted():
     assert before == []
     assert witness.contradictions(_run([_call(WORKER, 9.5, 9.6)]))  # also before the run began
     assert witness.contradictions(_run([_call(WORKER, 11.6, 11.7)]))  # gone at 10.95
-
-
-def test_a_record_whose_sender_was_gone_unnamed_must_be_sent_within_the_life_it_claims():
-    """The worker lived from 10.2 until the poll of 10.95 missed it: a record that a vanished
-    sender sent in its name is accepted then, and refuted before or after, with no tolerance."""
-    boot = {"ev": "boot", "pid": WORKER, "t": 10.3}
-    assert witness.contradictions(_run([boot], unnamed=[(WORKER, 10.3), (WORKER, 10.94)])) == []
-    late = witness.contradictions(_run([boot], unnamed=[(WORKER, 10.97)]))
-    early = witness.contradictions(_run([boot], unnamed=[(WORKER, 10.1)]))
-    assert [detail.key for detail in late] == ["enregistrement_apres_la_fin"]
-    assert [detail.key for detail in early] == ["enregistrement_avant_le_demarrage"]
 
 
 def test_a_step_whose_end_was_moved_by_a_patched_clock_is_refuted():

@@ -142,8 +142,8 @@ def pytests_at_once() -> int:
     part's, which waits at the gate while they run. Their runs mostly wait (sleeps, queues, pipes):
     twice as many as cores graded the nine solutions some 15 % faster than one per core
     (``bench/bench_speed.py``: 28.2 s against 33.6 s). Each run's records keep their senders' names
-    under that load: the kernel names a sender even once it was reaped, and a sandboxed one gone
-    before its name there was read is held to the life it claims (``grader.run.record_channel``)."""
+    under that load: the kernel names a sender even once it was reaped, and a process read while
+    being reaped is no longer named 0 (``grader.run.process_tree.inner_pid``)."""
     return 2 * max(1, os.cpu_count() or 1) + 1
 
 
@@ -215,13 +215,13 @@ class _Started:
 
 def _side_by_side(request: Request, course: Course, parts: list[_Part], environment: dict[str, str],
                   *, beside_timed: bool = False) -> list[_Attempt]:
-    """One pytest per part, as many at once as the machine has cores (more would only share them,
-    and load a busy machine further), the next started as soon as one ends. ``beside_timed``: the
-    first part is the timed one; it starts up beside the others, and its runs wait for the gate,
-    opened once every other part has ended (its limit counts their limits too); it counts in
-    ``pytests_at_once``. Their reports are
-    read once every one has ended and whatever they left running is killed: no process of the
-    submission is left to rewrite them. ``environment`` goes to every pytest."""
+    """One pytest per part, the next started as soon as one ends: ``pytests_at_once`` of them
+    with ``beside_timed``, whose first part is the timed one (it starts up beside the others, and
+    its timed runs wait for the gate, opened once every other part has ended; its limit counts
+    their limits too); otherwise as many as the machine has cores, for parts that run beside no
+    timed run. Their reports are read once every one has ended and whatever they left running is
+    killed: no process of the submission is left to rewrite them. ``environment`` goes to every
+    pytest."""
     leftovers = Leftovers()  # the student's processes come back here if a pytest is killed
     started: list[_Started] = []
     at_once = pytests_at_once() if beside_timed else max(1, os.cpu_count() or 1)

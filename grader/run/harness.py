@@ -123,9 +123,6 @@ class Run:
     # (``grader.run.record_channel``), or written in files the student's processes could write.
     records: str = RECORDS_IN_FILES
     disowned: list[tuple[int, int]] = field(default_factory=list)  # (pid claimed, sender's pid)
-    # (pid claimed, moment sent) of each record whose sender was gone before the grader could name
-    # it (``record_channel.Attested.unnamed``): the witness holds it to the life of that pid.
-    unnamed: list[tuple[int, float]] = field(default_factory=list)
     oversized: list[str] = field(default_factory=list)  # files too large to be read in full
     containment: str = "process-tree"  # or "bubblewrap" (grader.run.sandbox)
     harness_ppid: int | None = None  # the harness's parent as the harness sees it
@@ -400,7 +397,6 @@ def _collect(work: Path, status: str, process: subprocess.Popen, elapsed: float,
                fatal_errors=_read_stacks(work / "obs", FATAL_ERRORS), malformed_events=malformed,
                records=RECORDS_IN_FILES if attested is None else RECORDS_ATTESTED,
                disowned=[] if attested is None else attested.disowned,
-               unnamed=[] if attested is None else attested.unnamed,
                oversized=oversized)
 
 

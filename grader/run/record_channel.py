@@ -171,15 +171,13 @@ class Attested:
     events: list[dict]
     malformed: int  # datagrams that are not a record the probe sends, or that were dropped
     disowned: list[tuple[int, int]]  # (pid a record claims, pid of the process that sent it)
-    # (pid a record claims, when it was sent) of the records whose sender could not be named:
-    # taken at their word, each must have been sent while the grader saw that pid alive.
-    unnamed: list[tuple[int, float]] = field(default_factory=list)
 
 
 def attested_events(received: Received, inner_of: dict[int, int] | None,
                     is_event: Callable[[object], bool]) -> Attested:
     """The events of the run's datagrams, in the order they were sent. ``inner_of`` names each
     sender inside the sandbox (None: no sandbox, a sender's pid is its own name)."""
+    owners = {} if inner_of is None else {inner: outer for outer, inner in inner_of.items()}
     begun: dict[tuple[object, ...], float] = {}  # each call's enter, by what the call repeats of it
     attested = Attested([], received.dropped, [])
     for datagram in received.datagrams:
@@ -190,26 +188,24 @@ def attested_events(received: Received, inner_of: dict[int, int] | None,
         if not is_event(event):
             attested.malformed += 1
             continue
-        author = _author(datagram.sender, inner_of)
-        if author is None:
-            attested.unnamed.append((event["pid"], datagram.sent))
-        elif author != event["pid"]:
-            attested.disowned.append((event["pid"], author))
+        author = _author(datagram.sender, event["pid"], inner_of, owners)
+        if author != event["pid"]:
+            attested.disowned.append((event["pid"], datagram.sender if author is None else author))
             continue
         attested.events.append(_stamped(event, datagram.sent, begun))
     return attested
 
 
-def _author(sender: int, inner_of: dict[int, int] | None) -> int | None:
-    """The sender's name for the probe's records, or None when, in the sandbox, it was gone
-    before its name there could be read (the kernel names a process even once it was reaped: its
-    pid in the grader's namespace). Such a record is taken at its word, and the witness refutes it
-    unless the process it names was alive when it was sent (``witness._unnamed_outside_their_lives``):
-    it then says nothing that process could not have said itself at that moment
-    (``docs/security.md``)."""
+def _author(sender: int, claimed: int, inner_of: dict[int, int] | None,
+            owners: dict[int, int]) -> int | None:
+    """The sender's name for the probe's records. A sandboxed sender that was gone before the
+    grader could name it, and never seen by a poll, is taken at its word, unless that name is
+    another sender's (then None): it did exist, for less than a poll (``docs/security.md``)."""
     if inner_of is None:
         return sender
-    return inner_of.get(sender)
+    if sender in inner_of:
+        return inner_of[sender]
+    return claimed if owners.get(claimed, sender) == sender else None
 
 
 def _stamped(event: dict, sent: float, begun: dict[tuple[object, ...], float]) -> dict:

@@ -16,14 +16,11 @@ import math
 
 from grader.checking.verdicts import Detail
 from grader.run.harness import Run, Step
-from grader.run.process_tree import Seen, Witness
+from grader.run.process_tree import Witness
 
 TOLERANCE_S = 0.5  # clock ticks of the kernel's start times, polls 50 ms apart, a busy machine
 MISSED_LOOKS = 2  # a process that claims to have lived across this many polls must have been seen
 SHOWN = 6  # contradictions listed in the message
-# The kernel's start times count clock ticks (10 ms), and the harness's own, which sets them
-# against the grader's clock (``Tree._note``), is rounded too.
-START_TIME_TICK_S = 0.02
 CPU_CLAIM_MIN_S = 0.3  # computation claimed by a process below which its CPU time is not judged
 # A process that computes is, all along, either running or ready and waiting for a core (the
 # kernel counts both: CPU time and run delay), however busy the machine; one that only sleeps
@@ -52,7 +49,6 @@ def contradictions(run: Run, cpu_bound: tuple[str, ...] = ()) -> list[Detail]:
     found += _outside_the_run(spans, witness)
     found += _unknown_processes(spans, witness, run.harness_pid)
     found += _outside_their_lives(spans, witness)
-    found += _unnamed_outside_their_lives(run.unnamed, witness)
     found += _steps_against_the_result_file(run.steps, witness)
     found += _computation_without_cpu(run, witness, cpu_bound)
     return found
@@ -144,32 +140,6 @@ def _outside_their_lives(spans: dict[int, tuple[float, float]], witness: Witness
             found.append(Detail("enregistrement_apres_la_fin", pid=pid,
                                 ecart_s=f"{last - seen.gone_at:.2f}"))
     return found
-
-
-def _unnamed_outside_their_lives(unnamed: list[tuple[int, float]], witness: Witness) -> list[Detail]:
-    """Records whose sender was gone before the grader could name it (``Run.unnamed``), sent when
-    the process they name did not exist: before the kernel started it, or once a poll had found it
-    gone. No tolerance for a busy machine here: the moment is the kernel's stamp of the sending, and
-    the poll's end bounds the death from above."""
-    found: dict[int, Detail] = {}
-    for pid, sent in unnamed:
-        seen = witness.processes.get(pid)
-        if seen is None or pid in witness.reused or pid in found:
-            continue  # a name no poll saw: the checks of unknown processes judge it
-        gone_by = _gone_by(seen, witness)
-        if sent < seen.created - START_TIME_TICK_S:
-            found[pid] = Detail("enregistrement_avant_le_demarrage", pid=pid,
-                                ecart_s=f"{seen.created - sent:.2f}")
-        elif gone_by is not None and sent > gone_by:
-            found[pid] = Detail("enregistrement_apres_la_fin", pid=pid, ecart_s=f"{sent - gone_by:.2f}")
-    return [found[pid] for pid in sorted(found)]
-
-
-def _gone_by(seen: Seen, witness: Witness) -> float | None:
-    """When the poll that first missed ``seen`` ended: the process was gone by then."""
-    if seen.gone_at is None:
-        return None
-    return next((look.t1 for look in witness.looks if look.t0 == seen.gone_at), seen.gone_at)
 
 
 def _steps_against_the_result_file(steps: list[Step], witness: Witness) -> list[Detail]:

@@ -58,7 +58,7 @@ def test_every_detail_key_has_its_words_and_a_list_of_details_is_worded_in_each_
     french, _ = catalogue.load("fr").message("observations_contredites", facts)
     english, _ = catalogue.load("en").message("observations_contredites", facts)
     assert "pid 7 : des instants hors de l'exécution ; pid 8 : 1.90 s de calcul annoncées" in french
-    assert "à chacune des 2 exécutions" in french and "in each of 2 runs" in english
+    assert "exécutions faites : 2" in french and "runs made: 2" in english
     assert "pid 7: moments outside the run; pid 8: 1.90 s of computation claimed" in english
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import textwrap
+from pathlib import Path
 
 import pytest
 
 from conftest import SOLUTIONS
 from grader.checking.exercise_under_test import call
+from grader.checking.verdicts import Detail
 from grader.config import Limits
 from grader.run import harness, witness
 from grader.run.harness import Run, Step
@@ -177,3 +179,12 @@ def test_the_limits_reach_every_process_of_the_tree(tmp_path):
                             time_limit_s=20, start_method="spawn", limits=limits)
     expected = [8, 900 * 1024 * 1024, 5 * 1024 * 1024]  # the hard CPU limit is one second above
     assert run.call(0).value == expected and run.call(1).value == expected
+
+
+def test_the_contradictions_a_stall_may_explain_are_ones_the_witness_finds():
+    """A key misspelt in ``STALL_DETAILS`` would silently turn off the second try it allows."""
+    source = Path(witness.__file__).read_text(encoding="utf-8")
+    assert witness.STALL_DETAILS and all(f'Detail("{key}"' in source for key in witness.STALL_DETAILS)
+    assert witness.a_stall_may_explain([Detail("debut_d_etape_deplace", etape="call-1", ecart_s="0.6")])
+    assert not witness.a_stall_may_explain([Detail("debut_d_etape_deplace", etape="call-1", ecart_s="0.6"),
+                                            Detail("pid_pas_encore_attribue", pid=9, dernier=8)])

@@ -27,11 +27,12 @@ CODING_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 SYNTAX_ERRORS = ("SyntaxError", "IndentationError", "TabError")
 CRASH_SIGNALS = ("SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE", "SIGABRT")
 AT_IMPORT = Detail("l_import_du_module").as_fact()  # what was running when no function was
-# A run the grader's observations refute is made this many times before its checks fail. Each
-# contradiction allows for a busy machine, yet a machine can stall a process longer still (seen
-# once in CI, the suite grading on three workers at once: a step said to begin more than 0.5 s
-# after the grader saw the previous one's result, in a correct run). A stall does not come back at
-# the same moment of the next run; a forgery does, every time.
+# A run the grader's observations refute, by contradictions a stalled machine could make
+# (``witness.STALL_DETAILS``), is made this many times before its checks fail. Each contradiction
+# allows for a busy machine, yet a machine can stall a process longer still (seen once in CI, the
+# suite grading on three workers at once: a step said to begin more than 0.5 s after the grader
+# saw the previous one's result, in a correct run). A stall does not come back at the same moment
+# of the next run; a forgery does, every time.
 RUNS_WHEN_REFUTED = 2
 
 
@@ -95,9 +96,13 @@ class ExerciseUnderTest:
         while True:
             run, made = self._run_once(calls, **options), made + 1
             refuted = witness.contradictions(run, self.exercise.cpu_bound)
-            if not refuted or made == RUNS_WHEN_REFUTED:
+            if not refuted or made == RUNS_WHEN_REFUTED or not witness.a_stall_may_explain(refuted):
                 break
-        self.runs.append(run)  # the one graded: a refuted run made again is left out of the timelines
+        # Only the run kept teaches the loops and goes in the timelines: a refuted run made again
+        # is not evidence of anything.
+        self._learn_loops(run, self.loops_of_calls)
+        self._share_loops()
+        self.runs.append(run)
         if refuted:  # nothing these runs recorded can be trusted: every check reading them fails
             raise CheckFailed("observations_contredites", executions=made, nombre=len(refuted),
                               contradictions=witness.shown(refuted))
@@ -111,8 +116,6 @@ class ExerciseUnderTest:
                                 time_limit_s=self.exercise.time_limit_s,
                                 functions=list(self.exercise.functions), limits=self.exercise.limits,
                                 known_loops=self.known_loops, **options)
-        self._learn_loops(run, self.loops_of_calls)
-        self._share_loops()
         witness.attach_orphans(run)
         return run
 
@@ -133,20 +136,22 @@ class ExerciseUnderTest:
 
     def _share_loops(self) -> None:
         """The loops the calls of this exercise met in the grading's other pytests are known here
-        too, and those met here are told to them: the timed part, whose runs come after every
+        too, and those met here are told to them: the timed part, whose timed runs come after every
         other pytest, then stops at once a call of a function that hung in an untimed run (a hang
-        costs its limit once, not once in each pytest). Nothing without the grading's folder."""
-        path = reservation.grading_file(f"loops-{self.exercise.id}.json")
-        if path is None:
+        costs its limit once, not once in each pytest). Each pytest writes a file of its own
+        (``loops-<exercise>.<pid>.json``), which no other rewrites. Nothing without the grading's
+        folder."""
+        mine = reservation.grading_file(f"loops-{self.exercise.id}.{os.getpid()}.json")
+        if mine is None:
             return
-        if path.exists():
+        for path in sorted(mine.parent.glob(f"loops-{self.exercise.id}.*.json")):
             for function, place in json.loads(path.read_text(encoding="utf-8")).items():
                 self.loops_of_calls.setdefault(function, place)
                 self.known_loops.setdefault(function, place)
         if self.loops_of_calls:
-            written = path.with_suffix(f".{os.getpid()}")
+            written = mine.with_suffix(".tmp")
             written.write_text(json.dumps(self.loops_of_calls), encoding="utf-8")
-            written.replace(path)  # whole or not at all, for a pytest reading it now
+            written.replace(mine)  # whole or not at all, for a pytest reading it now
 
     def _require_file(self) -> None:
         """The file exists and is Python text; read here as bytes, never executed here."""

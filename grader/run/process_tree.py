@@ -280,7 +280,8 @@ class Tree:
         if self.init is None:
             self.init = next((pid for pid, ppid in parents.items() if ppid == self.root.pid), None)
         if self.init is not None:
-            inside = [(inner_pid(pid) or 0, pid) for pid, ppid in parents.items() if ppid == self.init]
+            named = ((inner_pid(pid), pid) for pid, ppid in parents.items() if ppid == self.init)
+            inside = [(inner, pid) for inner, pid in named if inner is not None]  # not one being reaped
             if inside:
                 self.harness = min(inside)[1]
 

@@ -166,6 +166,8 @@ def _sender(child: socket.socket, handshake: bytes) -> int | None:
     if hasattr(socket, "SO_PEERCRED"):
         credentials = child.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, CREDENTIALS.size)
         pid = CREDENTIALS.unpack(credentials)[0]
-        return inner_pid(pid) or pid  # None: the sender is in the grader's own namespace
+        # None: in the grader's own namespace, whose pid is its name; or already gone, and then
+        # a name no process of the run has, which its checks do not recognise either
+        return inner_pid(pid) or pid
     text = handshake.decode("ascii", "replace").strip()
     return int(text) if text.isdigit() else None

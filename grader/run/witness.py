@@ -33,6 +33,21 @@ CPU_SHARE_MIN = 0.05
 CPU_SLACK_S = 0.05  # the kernel's accounting tick, and a read a little before the poll's time
 
 
+# The contradictions that a machine stalling a correct run can make, however rarely: a moment
+# beyond the tolerances (a step's start or end, a record against the life of its process), or a
+# computation starved of its core. A run refuted by these alone is made again
+# (``ExerciseUnderTest.run``). No machine makes the others (a record in another process's name, a
+# pid the kernel had not given out, malformed records), which one try refutes.
+STALL_DETAILS = frozenset({"debut_d_etape_deplace", "fin_d_etape_deplacee",
+                           "enregistrement_avant_le_demarrage", "enregistrement_apres_la_fin",
+                           "calcul_sans_processeur"})
+
+
+def a_stall_may_explain(found: list[Detail]) -> bool:
+    """Whether a stalled machine could have made every one of these contradictions."""
+    return all(detail.key in STALL_DETAILS for detail in found)
+
+
 def contradictions(run: Run, cpu_bound: tuple[str, ...] = ()) -> list[Detail]:
     """Each claim of the run's records that the grader's own observations refute (empty: none).
     ``cpu_bound`` names the task functions that only compute: their processes must show the CPU."""

@@ -3,9 +3,14 @@ judge no timed run side by side, the timed part started beside them and making i
 have all ended (grader.run.reservation); without the reservation, the timing exercises after them."""
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
+import psutil
 import pytest
 
 from grader import config
@@ -256,3 +261,37 @@ def test_a_part_whose_pytest_was_killed_is_graded_again_exercise_by_exercise(mon
     assert verdicts[("ex03_pool_map", "script_sous_spawn")]["status"] == "passed"
     assert verdicts[("ex06_queue", "pipeline_joints")]["status"] == "passed"
     assert len(verdicts) == sum(len(exercise.checks) for exercise in COURSE.exercises.values())
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the kernel's parent-death signal")
+def test_a_grading_s_pytest_ends_with_the_grading_even_one_it_had_not_listed_yet(tmp_path):
+    """A grading stopped just after it started a pytest, before it listed it among those to kill
+    (the suite once saw one grade on, orphaned, for 5 s), leaves no pytest grading on."""
+    (tmp_path / "test_long.py").write_text("import time\n\ndef test_long():\n    time.sleep(60)\n")
+    grading_script = textwrap.dedent(f"""
+        import subprocess, sys, time
+        from grader.checking import grading
+        pytest = subprocess.Popen([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                                   "-p", "grader.checking.pytest_plugin", "-p", "grader.checking.fixtures",
+                                   "test_long.py"],
+                                  cwd={str(tmp_path)!r}, env=grading.grader_environment())
+        print(pytest.pid, flush=True)
+        time.sleep(60)
+    """)
+    stopped = subprocess.Popen([sys.executable, "-c", grading_script], stdout=subprocess.PIPE, text=True,
+                               env=grading.grader_environment())
+    pytest_pid = int(stopped.stdout.readline())
+    time.sleep(2)  # the pytest is in its check by now
+    stopped.kill()
+    stopped.wait()
+    deadline = time.monotonic() + 5
+    while _alive(pytest_pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(pytest_pid)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False

@@ -24,7 +24,7 @@ from grader.checking.verdicts import MISTAKE
 from grader.config import COMMON_CHECKS_FILE, Course
 from grader.run import reservation, sandbox
 from grader.run.harness import RUNS_FROM
-from grader.run.process_tree import Leftovers, limits_note
+from grader.run.process_tree import ENDS_WITH, Leftovers, limits_note
 
 PYTEST_SETTINGS = Path(__file__).parent / "pytest.ini"
 PROJECT_ROOT = Path(__file__).parent.parent.parent  # above grader/
@@ -181,9 +181,12 @@ def time_limit_s(course: Course, exercises: list[str]) -> float:
 
 
 def grader_environment() -> dict:
-    """The environment of a grader subprocess: this project importable whatever the folder."""
+    """The environment of a grader subprocess: this project importable whatever the folder, and
+    the pid of this grading, which its pytests end with (``pytest_plugin.pytest_sessionstart``):
+    a grading stopped while it started one, before it could list it among those to kill, would
+    otherwise leave it grading, orphaned, to its end."""
     return dict(os.environ, PYTHONPATH=os.pathsep.join(
-        filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])))
+        filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])), **{ENDS_WITH: str(os.getpid())})
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ exercise, check id, status, message key and facts. The report is built from that
 from __future__ import annotations
 
 import json
+import os
 import time
 import traceback
 from typing import Any, cast
@@ -17,7 +18,7 @@ import pytest
 from grader.checking.scenario import Scenario
 from grader.checking.verdicts import INTERNAL, CannotMeasure, Verdict
 from grader.config import COMMON_CHECKS_FILE
-from grader.run import reservation
+from grader.run import process_tree, reservation
 from grader.run.harness import Run
 
 CHECK_PREFIX = "test_"
@@ -41,6 +42,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
+    # Ended with the grading that started it (Linux), however that one ends.
+    grading_pid = os.environ.get(process_tree.ENDS_WITH)
+    if grading_pid:
+        process_tree.end_with_parent(int(grading_pid))
     # This pytest's work shares the cores, its timed runs take them alone. Never let go before
     # the process ends (its report, its output, its interpreter's teardown are work too).
     reservation.hold()

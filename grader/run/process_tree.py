@@ -71,6 +71,9 @@ def become_subreaper() -> bool:
     return LINUX and _prctl(PR_SET_CHILD_SUBREAPER, 1)
 
 
+ENDS_WITH = "MPGRADE_ENDS_WITH"  # a grader subprocess's environment: the pid it ends with
+
+
 def end_with_parent(parent_pid: int) -> bool:
     """Linux: this process gets SIGTERM when ``parent_pid`` (its parent) dies, even by SIGKILL, so
     a killed cohort leaves no grader running. At once if that parent is already gone. False

@@ -27,6 +27,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import dataclasses
+import functools
 import os
 import signal
 import stat
@@ -458,20 +459,38 @@ def last_pid() -> int | None:
 
 
 def inner_pid(pid: int) -> int | None:
-    """Linux: the pid of ``pid`` in the innermost PID namespace it belongs to (the last number of
-    ``NSpid`` in ``/proc/<pid>/status``), or None when it is in the grader's own namespace or
-    cannot be told: gone, or being reaped as the file is read (the kernel then writes 0 for
-    every number: its pid is already detached)."""
+    """Linux: the pid of ``pid`` in the sandbox's PID namespace (the number of ``NSpid`` in
+    ``/proc/<pid>/status`` one level below the grader's own), or None when it is in the grader's
+    own namespace or cannot be told: gone, or being reaped as the file is read (the kernel then
+    writes 0 for every number: its pid is already detached). Not the innermost number: a run may
+    nest PID namespaces of its own (unprivileged user namespaces are allowed in the sandbox), in
+    which several processes have pid 1; at the sandbox's level each has a name of its own."""
+    level = _sandbox_level()
+    if level is None:
+        return None
+    numbers = _nspid(pid)
+    inner = numbers[level] if len(numbers) > level else 0
+    return inner or None
+
+
+def _nspid(pid: int | str) -> list[int]:
+    """The numbers of ``NSpid`` (the pid in each PID namespace, the machine's first), or []."""
     try:
         with open(f"/proc/{pid}/status", "rb") as status:
             for line in status:
                 if line.startswith(b"NSpid:"):
-                    numbers = line.split()[1:]
-                    inner = int(numbers[-1]) if len(numbers) > 1 else 0
-                    return inner or None
+                    return [int(number) for number in line.split()[1:]]
     except (OSError, ValueError):
         pass
-    return None
+    return []
+
+
+@functools.cache
+def _sandbox_level() -> int | None:
+    """Where a sandboxed process's pid sits in its ``NSpid``: one past the grader's own numbers
+    (the grader may itself run in a container's namespace). None where nothing tells."""
+    own = _nspid("self")
+    return len(own) if own else None
 
 
 class SharedFiles:

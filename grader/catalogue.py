@@ -23,7 +23,7 @@ from pathlib import Path
 import yaml
 
 from grader.checking.verdicts import DETAIL
-from grader.config import COURSE_FOLDER, exercise_files_of
+from grader.config import COURSE_FOLDER, SAFE_LOADER, exercise_files_of
 
 LOCALES = Path(__file__).parent / "locales"
 DEFAULT_LANGUAGE = "fr"
@@ -113,7 +113,7 @@ def load(language: str = DEFAULT_LANGUAGE, course_folder: Path = COURSE_FOLDER) 
 
 
 def _read(path: Path) -> dict:
-    texts = yaml.safe_load(path.read_text(encoding="utf-8"))
+    texts = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     if not isinstance(texts, dict):
         raise ValueError(f"{path}: a catalogue is a mapping of texts")
     return texts

@@ -19,6 +19,9 @@ from grader.cohort.intake import IntakeLimits
 if TYPE_CHECKING:  # grader.cohort.similarity reads ConfigError from here: at run time, imported where used
     from grader.cohort.similarity import Settings as SimilaritySettings
 
+# libyaml's loader when PyYAML was built with it (its wheels are): the course's twenty files parsed
+# in a few milliseconds rather than a tenth of a second, in every pytest of a grading.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 COURSE_FOLDER = Path(__file__).parent / "course"
 COURSE_FILE_NAME = "course.yaml"  # in a course folder, beside its exercise folders
 EXERCISE_FILE_NAME = "exercise.yaml"  # in an exercise folder: what makes a folder an exercise
@@ -82,9 +85,7 @@ class Exercise:
     limits: Limits = field(default_factory=Limits)
     cpu_bound: tuple[str, ...] = ()  # task functions that only compute (the kernel counts their CPU)
     timing: bool = False  # some of its checks judge when things ran (``judges_time``)
-    # The checks that surely judge no timed run (read from the check module: ``untimed_checks``);
-    # the others of a timing exercise but its guard's need the cores alone.
-    untimed_checks: frozenset[str] = frozenset()
+    check_module: Path | None = None  # its checks (``checks.py`` in its folder)
     # The module constants the checks rely on (DUREE: a task's sleep), with the course's values:
     # bounds are computed from these, never from the student's copy, which a check compares.
     constants: dict = field(default_factory=dict)
@@ -95,6 +96,13 @@ class Exercise:
     @property
     def max_score(self) -> float:
         return sum(check.points for check in self.checks.values())
+
+    @property
+    def untimed_checks(self) -> frozenset[str]:
+        """The checks that surely judge no timed run, read from the check module once per process
+        (``load`` reads it, unless told not to); the others of a timing exercise but its guard's
+        need the cores alone."""
+        return _untimed_checks(self.check_module)
 
     def judges_time(self, check_id: str) -> bool:
         """Whether a check needs the machine to itself: those of a ``timing`` exercise that judge
@@ -130,8 +138,11 @@ class Course:
         return found[0] if len(found) == 1 else None
 
 
-def load(path: Path = COURSE_FOLDER) -> Course:
-    """Read and validate a course: ``path`` is its folder, or the ``course.yaml`` in it."""
+def load(path: Path = COURSE_FOLDER, *, check_modules: bool = True) -> Course:
+    """Read and validate a course: ``path`` is its folder, or the ``course.yaml`` in it. With
+    ``check_modules``, each exercise's check module is parsed now (``Exercise.untimed_checks``):
+    one Python cannot read is a ``ConfigError`` before anything is graded. A grading's pytests,
+    started after their grading read the same course, skip it (a fifth of their start-up)."""
     path = Path(path).resolve()  # pytest runs in the course folder: a relative path would not hold
     folder, course_file = (path, path / COURSE_FILE_NAME) if path.is_dir() else (path.parent, path)
     raw = _read(course_file)
@@ -148,7 +159,7 @@ def load(path: Path = COURSE_FOLDER) -> Course:
     exercise_files = exercise_files_of(folder)
     _expect(exercise_files, str(folder),
             f"must hold the exercises: a folder for each, with its {EXERCISE_FILE_NAME}")
-    return Course(start_method=start_method,
+    course = Course(start_method=start_method,
                   exercises={exercise_file.parent.name: _exercise(
                       exercise_file.parent.name, _read(exercise_file), default_limit,
                       default_limits, f"{exercise_file}: {exercise_file.parent.name}",
@@ -158,6 +169,10 @@ def load(path: Path = COURSE_FOLDER) -> Course:
                   intake=_intake(raw.get("intake"), f"{place}: intake"),
                   remeasure=_remeasure(raw.get("remeasure"), f"{place}: remeasure"),
                   similarity=_similarity(raw.get("similarity"), f"{place}: similarity"))
+    if check_modules:
+        for exercise in course.exercises.values():
+            _untimed_checks(exercise.check_module)
+    return course
 
 
 def exercise_files_of(folder: Path) -> list[Path]:
@@ -167,7 +182,7 @@ def exercise_files_of(folder: Path) -> list[Path]:
 
 def _read(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except OSError as error:
         raise ConfigError(f"{path}: cannot read the file ({error.strerror})") from error
     except yaml.YAMLError as error:
@@ -258,12 +273,12 @@ def _exercise(exercise_id: str, raw: Any, default_limit: float, default_limits: 
                     cpu_bound=tuple(cpu_bound), constants=constants,
                     marks=_marks(raw.get("marks", {}), functions, f"{place}.marks"),
                     timing=_flag(raw.get("timing", False), f"{place}.timing"),
-                    untimed_checks=_untimed_checks(check_module))
+                    check_module=check_module)
 
 
-def _untimed_checks(check_module: Path) -> frozenset[str]:
+def _untimed_checks(check_module: Path | None) -> frozenset[str]:
     """The checks of the exercise that surely judge no timed run; none without a check module."""
-    if not check_module.exists():
+    if check_module is None or not check_module.exists():
         return frozenset()
     try:
         return untimed_checks(check_module)

@@ -10,8 +10,7 @@ from pathlib import Path
 TIMED = "timed"  # ``Scenario.timed``: a scenario whose runs take the cores alone
 
 
-# Once per process and module: every ``config.load`` asks (a pytest loads the course several times),
-# and parsing the nine modules was most of a load's time.
+# Once per process and module: a cohort's grading asks for each student (``Exercise.untimed_checks``).
 @functools.cache
 def untimed_checks(module: Path) -> frozenset[str]:
     """The checks of ``module`` that surely judge no timed run: ``test_<check>`` functions that

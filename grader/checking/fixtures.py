@@ -8,6 +8,7 @@ exercise is exercised through harness subprocesses (``grader.checking.exercise_u
 """
 from __future__ import annotations
 
+import functools
 import json
 import random
 from collections.abc import Iterator
@@ -27,10 +28,21 @@ if TYPE_CHECKING:  # public as pytest.FixtureDef only from pytest 8.1
     FixtureDef = _FixtureDef[Any]
 
 
+def course_of(pytestconfig: pytest.Config) -> Course:
+    """The course this pytest grades (``--course``), read once: the check modules' parametrizing
+    asks for it too."""
+    path = pytestconfig.getoption("--course")
+    return _course_in(Path(path) if path else config.COURSE_FOLDER)
+
+
+@functools.cache
+def _course_in(folder: Path) -> Course:
+    return config.load(folder, check_modules=False)  # the grading read them before starting us
+
+
 @pytest.fixture(scope="session")
 def course(pytestconfig: pytest.Config) -> Course:
-    path = pytestconfig.getoption("--course")
-    return config.load(Path(path)) if path else config.load()
+    return course_of(pytestconfig)
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ from typing import cast
 import pytest
 
 from grader.checking.exercise_under_test import ExerciseUnderTest, last_output, unfinished
+from grader.checking.fixtures import course_of
 from grader.checking.verdicts import CheckFailed, NotWritten
 from grader.run.harness import Step
 
@@ -15,10 +16,7 @@ SHOWN_LINES = 5
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    from grader import config
-
-    path = metafunc.config.getoption("--course")
-    course = config.load(path) if path else config.load()
+    course = course_of(metafunc.config)
     exercises = [exercise.id for exercise in course.exercises.values()
                  if metafunc.function.__name__.removeprefix("test_") in exercise.checks]
     metafunc.parametrize("exercise_id", exercises, scope="module")

@@ -23,7 +23,7 @@ from pathlib import Path
 from grader.checking.verdicts import MISTAKE
 from grader.config import COMMON_CHECKS_FILE, Course
 from grader.run import reservation, sandbox
-from grader.run.harness import RUNS_FROM
+from grader.run.harness import RUNS_FROM, compile_probe
 from grader.run.process_tree import ENDS_WITH, Leftovers, limits_note
 
 PYTEST_SETTINGS = Path(__file__).parent / "pytest.ini"
@@ -70,6 +70,7 @@ def run_checks(request: Request, course: Course) -> Results:
     an exercise tell each other the functions whose calls hung (``ExerciseUnderTest``), never
     what the demonstration met: a function the script left looping is never known to the
     exercise's own checks."""
+    compile_probe()
     note = limits_note()
     if note:  # the grading goes on, with the protections this platform has: say which are missing
         print(f"mpgrade: {note}", file=sys.stderr)

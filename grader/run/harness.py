@@ -11,6 +11,7 @@ file the student's processes could have written is read with a size limit and va
 """
 from __future__ import annotations
 
+import compileall
 import itertools
 import json
 import os
@@ -177,7 +178,7 @@ def run_calls(submission: Path, module: str, calls: list[dict], *, time_limit_s:
                    "out_dir": str(work / "out"), "result_path": str(work / "result.json")}
         (work / "out").mkdir()
         (work / "request.json").write_text(json.dumps(request), encoding="utf-8")
-        command = [sys.executable, str(PROBE_DIR / "mpgrade_harness.py"), str(work / "request.json")]
+        command = [sys.executable, str(PROBE_DIR / "mpgrade_harness_main.py"), str(work / "request.json")]
         probe = {"module": module, "watch": list(watch), "inject": inject or {},
                  "replace": replace or {}, "value_writes": value_writes,
                  "start_method": start_method, "known_loops": sorted(known_loops or {})}
@@ -287,6 +288,14 @@ def _attested(received: Received, tree: Tree, sandboxed: bool) -> Attested:
         inner_of = {pid: seen.inner_pid for pid, seen in tree.witness.processes.items()
                     if seen.inner_pid is not None} | received.inner_pids
     return attested_events(received, inner_of, _is_event)
+
+
+def compile_probe() -> None:
+    """Write the bytecode of the probe's modules beside them (``__pycache__``), if it is not there
+    yet: every process of every run imports the probe, under ``PYTHONDONTWRITEBYTECODE`` (a run
+    writes nothing outside its folder), and compiling it from source cost each about 7 ms. Where
+    the grader's folder is read-only, each keeps compiling it (``compileall`` says nothing)."""
+    compileall.compile_dir(PROBE_DIR, maxlevels=0, quiet=2)
 
 
 def _copy_submission(submission: Path, destination: Path) -> None:

@@ -1,6 +1,6 @@
 """The harness: the student's side of one grading run, started by ``grader.run.harness``.
 
-``python mpgrade_harness.py REQUEST.json`` imports the student's module (instrumented by the probe,
+``python mpgrade_harness_main.py REQUEST.json`` imports the student's module (instrumented by the probe,
 which ``sitecustomize`` installed), runs the requested calls one after another and writes what it saw
 to ``result.json`` after each step, so that a run killed at its time limit still tells how far it got.
 Each step's output goes to its own files (``<step>.out`` / ``<step>.err``), inherited by the child
@@ -26,6 +26,9 @@ _sleep = time.sleep  # bound before the student's module is imported
 _HARNESS_PID = os.getpid()
 _times = os.times
 _WORKDIR = os.getcwd()
+# Never the student's frames: this module and its command's script.
+_HARNESS_FILES = {os.path.abspath(__file__),
+                  os.path.join(os.path.dirname(os.path.abspath(__file__)), "mpgrade_harness_main.py")}
 # psutil too, before the submission's folder is on sys.path: a psutil.py the submission leaves
 # there is never the one the harness counts children with (tests/hostile/psutil_ombre.py).
 try:
@@ -331,7 +334,7 @@ def _redirect_output(prefix):
 
 def _describe(exc):
     frames = [frame for frame in traceback.extract_tb(exc.__traceback__)
-              if os.path.abspath(frame.filename) != os.path.abspath(__file__)
+              if os.path.abspath(frame.filename) not in _HARNESS_FILES
               and "importlib" not in frame.filename]
     text = "".join(traceback.format_list(frames) + traceback.format_exception_only(type(exc), exc))
     student_frames = [frame for frame in frames if os.path.dirname(os.path.abspath(frame.filename))
@@ -410,11 +413,12 @@ def _saver(path, result):
     return save
 
 
-if __name__ == "__main__":
+def run(request_path):
+    """The whole harness process (``mpgrade_harness_main.py``): ``main``, then leave at once."""
     harness_stderr = os.dup(2)
     exit_code = 0
     try:
-        main(sys.argv[1])
+        main(request_path)
     except BaseException:  # a failure of the harness itself, for the grader's log
         os.dup2(harness_stderr, 2)
         traceback.print_exc()

@@ -30,6 +30,30 @@ def test_a_call_returns_its_value_and_the_tasks_are_seen_in_the_workers():
     assert len(pids) >= 1 and run.harness_pid not in pids
 
 
+def test_a_spawned_child_runs_none_of_the_harness_before_its_task(tmp_path):
+    """Under spawn a child runs the main script again (``__mp_main__``) before its task: the
+    harness's is a script that does nothing there (each child saved some 20 ms), and the harness
+    itself, imported, is not."""
+    source = textwrap.dedent("""
+        import multiprocessing
+        import sys
+
+        def seen():  # the modules holding the harness's code (its main step among others)
+            return sorted(name for name, module in list(sys.modules.items())
+                          if hasattr(module, "_calibrate_pool"))
+
+        def in_a_child():
+            with multiprocessing.get_context("spawn").Pool(1) as pool:
+                return pool.apply(seen)
+        """)
+    folder = tmp_path / "s"
+    folder.mkdir()
+    (folder / "ex99_enfant.py").write_text(source, encoding="utf-8")
+    run = harness.run_calls(folder, "ex99_enfant", [call("in_a_child")], time_limit_s=20,
+                            start_method="spawn")
+    assert run.status == "finished" and run.call(0).value == [], run.call(0)
+
+
 def test_the_student_folder_is_never_written(tmp_path):
     folder = make_submission(tmp_path / "s", {"ex03_pool_map": SOLUTIONS / "ex03_pool_map.py"})
     before = sorted(path.name for path in folder.rglob("*"))

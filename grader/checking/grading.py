@@ -10,6 +10,7 @@ each exercise is graded again on its own, and the exercise whose grading is kill
 """
 from __future__ import annotations
 
+import compileall
 import itertools
 import json
 import os
@@ -23,7 +24,7 @@ from pathlib import Path
 from grader.checking.verdicts import MISTAKE
 from grader.config import COMMON_CHECKS_FILE, Course
 from grader.run import reservation, sandbox
-from grader.run.harness import RUNS_FROM, compile_probe
+from grader.run.harness import RUNS_FROM
 from grader.run.process_tree import ENDS_WITH, Leftovers, limits_note
 
 PYTEST_SETTINGS = Path(__file__).parent / "pytest.ini"
@@ -70,7 +71,7 @@ def run_checks(request: Request, course: Course) -> Results:
     an exercise tell each other the functions whose calls hung (``ExerciseUnderTest``), never
     what the demonstration met: a function the script left looping is never known to the
     exercise's own checks."""
-    compile_probe()
+    _compile_the_grader()
     note = limits_note()
     if note:  # the grading goes on, with the protections this platform has: say which are missing
         print(f"mpgrade: {note}", file=sys.stderr)
@@ -97,6 +98,17 @@ def run_checks(request: Request, course: Course) -> Results:
                     for exercise_id, runs in results.timelines.items():  # an exercise may be in two
                         timelines.setdefault(exercise_id, []).extend(runs)
     return Results({"tests": _in_course_order(tests, request.exercises)}, timelines)
+
+
+def _compile_the_grader() -> None:
+    """Write the bytecode of the grader's own modules (``__pycache__``, beside them) where it is
+    missing or stale: each pytest imports the grader and its check modules, and each process of
+    every run the probe. Runs never write any (``PYTHONDONTWRITEBYTECODE``: nothing outside their
+    folder), and neither would a grader started with it (a container's setting): each of those
+    processes compiled the same sources again, some 7 ms a run's process and 0.1 s a pytest. Once
+    written, this costs a look at each file. Where the grader's folder is read-only, nothing is
+    written and nothing said: they compile as before."""
+    compileall.compile_dir(PROJECT_ROOT / "grader", quiet=2)
 
 
 @dataclass(frozen=True)
@@ -263,12 +275,13 @@ def _start(request: Request, course: Course, part: _Part, environment: dict[str,
     work = tempfile.TemporaryDirectory(prefix="mpgrade-pytest-")
     folder = Path(work.name)
     # Only the check modules of the part's exercises are collected: importing the others costs
-    # each pytest a few tenths of a second of CPU, and several start at once.
+    # each pytest a few tenths of a second of CPU, and several start at once. Checks raise their
+    # verdicts and assert nothing: pytest need not rewrite any module (``--assert=plain``).
     modules = [str(course.folder / exercise) for exercise in part.exercises]
     modules += [str(path) for path in [course.folder / COMMON_CHECKS_FILE] if path.exists()]
     command = [sys.executable, "-m", "pytest", *modules, "-c", str(PYTEST_SETTINGS),
                "--rootdir", str(course.folder), "-p", "grader.checking.pytest_plugin",
-               "-p", "grader.checking.fixtures", "-q", "--no-header",
+               "-p", "grader.checking.fixtures", "-q", "--no-header", "--assert=plain",
                "-p", "no:randomly", "--json-report", f"--json-report-file={folder / REPORT}",
                "--json-report-omit", "collectors", "log", "streams", "keywords",
                f"--submission={request.submission}", f"--seed={request.seed}",

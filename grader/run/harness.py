@@ -11,7 +11,6 @@ file the student's processes could have written is read with a size limit and va
 """
 from __future__ import annotations
 
-import compileall
 import itertools
 import json
 import os
@@ -288,14 +287,6 @@ def _attested(received: Received, tree: Tree, sandboxed: bool) -> Attested:
         inner_of = {pid: seen.inner_pid for pid, seen in tree.witness.processes.items()
                     if seen.inner_pid is not None} | received.inner_pids
     return attested_events(received, inner_of, _is_event)
-
-
-def compile_probe() -> None:
-    """Write the bytecode of the probe's modules beside them (``__pycache__``), if it is not there
-    yet: every process of every run imports the probe, under ``PYTHONDONTWRITEBYTECODE`` (a run
-    writes nothing outside its folder), and compiling it from source cost each about 7 ms. Where
-    the grader's folder is read-only, each keeps compiling it (``compileall`` says nothing)."""
-    compileall.compile_dir(PROBE_DIR, maxlevels=0, quiet=2)
 
 
 def _copy_submission(submission: Path, destination: Path) -> None:

@@ -122,6 +122,20 @@ def test_a_sender_reaped_before_its_records_were_read_is_still_named_by_the_kern
     assert attested.disowned == [(4242, sender)]
 
 
+def test_what_is_queued_when_the_channel_closes_is_read_before_it_ends(tmp_path, monkeypatch):
+    """``close`` wakes the reader at once (no timeout to wait out), which still reads every record
+    the run's dead processes left queued."""
+    read = RecordChannel._read
+    monkeypatch.setattr(RecordChannel, "_read", lambda channel: (channel._closing.wait(), read(channel)))
+    channel = RecordChannel(tmp_path / "records.sock", BUDGET)
+    sender = _run_probe(channel, """
+        for index in range(8):  # fewer than the kernel queues (net.unix.max_dgram_qlen, 10 at least)
+            probe.record("boot", t=float(index))
+    """)  # nothing read yet: the reader starts only once the channel is closing
+    attested = _events(channel)
+    assert [event["pid"] for event in attested.events] == [sender] * 8
+
+
 def test_a_run_on_linux_gets_its_records_from_the_kernel_and_a_correct_one_contradicts_nothing():
     run = harness.run_calls(SOLUTIONS, "ex03_pool_map", [call("carres_paralleles", [1, 2, 3], 2)],
                             time_limit_s=20, start_method="spawn", watch=["carre"])

@@ -87,8 +87,13 @@ def end_with_parent(parent_pid: int) -> bool:
 
 
 def _prctl(option: int, value: int) -> bool:
-    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-    return libc.prctl(option, value, 0, 0, 0) == 0
+    return _libc().prctl(option, value, 0, 0, 0) == 0
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL:
+    """The C library, found once per process (``find_library`` runs ``ldconfig``: a process each)."""
+    return ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
 
 
 # -- limits the kernel enforces in each process ----------------------------------------------

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import selectors
 import socket
 import struct
 import threading
@@ -36,7 +37,6 @@ STAMP = struct.Struct("qq")  # struct timespec: seconds, nanoseconds (CLOCK_REAL
 DATAGRAM_LIMIT = 256 * 1024  # larger than any record the probe sends (the socket's own bound)
 # The longest socket path: sun_path holds 108 bytes on Linux, 104 on macOS, its final NUL included.
 SOCKET_PATH_MAX = 103
-READ_WAIT_S = 0.1  # how often the reader looks whether the run is over
 OFFSET_READINGS = 16  # of the two clocks side by side, the tightest kept (``realtime_ahead_ns``)
 
 
@@ -96,8 +96,9 @@ class RecordChannel:
         self._socket.bind(str(path))
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
         self._socket.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
-        self._socket.settimeout(READ_WAIT_S)
+        self._socket.setblocking(False)
         self._closing = threading.Event()
+        self._wake_reader, self._wake = os.pipe()  # written by ``close``: no timeout to wait out
         self._reader = threading.Thread(target=self._read, name="mpgrade-records", daemon=True)
         self._reader.start()
 
@@ -117,8 +118,11 @@ class RecordChannel:
         """Stop reading (every sender is dead by now: what is queued is read first) and return
         what was received."""
         self._closing.set()
+        os.write(self._wake, b"\0")
         self._reader.join()
         self._socket.close()
+        os.close(self._wake_reader)
+        os.close(self._wake)
         try:
             self.path.unlink()
         except OSError:
@@ -127,16 +131,20 @@ class RecordChannel:
 
     def _read(self) -> None:
         ancillary = socket.CMSG_SPACE(CREDENTIALS.size) + socket.CMSG_SPACE(STAMP.size)
-        while True:
-            try:
-                data, items, _flags, _address = self._socket.recvmsg(DATAGRAM_LIMIT, ancillary)
-            except TimeoutError:
-                if self._closing.is_set():
-                    return  # nothing queued is left
-                continue
-            except OSError:
-                return
-            self._keep(data, items)
+        with selectors.DefaultSelector() as selector:
+            selector.register(self._socket, selectors.EVENT_READ)
+            selector.register(self._wake_reader, selectors.EVENT_READ)
+            while True:
+                try:
+                    data, items, _flags, _address = self._socket.recvmsg(DATAGRAM_LIMIT, ancillary)
+                except BlockingIOError:
+                    if self._closing.is_set():
+                        return  # nothing queued is left, and every sender is dead
+                    selector.select()  # until a record arrives or ``close`` wakes us
+                    continue
+                except OSError:
+                    return
+                self._keep(data, items)
 
     def _keep(self, data: bytes, items: list[tuple[int, int, bytes]]) -> None:
         sender = sent_ns = None

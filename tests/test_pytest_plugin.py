@@ -1,0 +1,53 @@
+"""The checks' pytest plugin: a check this machine could not measure is measured again, and the
+report says how many measurements its verdict took."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from grader.checking import pytest_plugin
+from grader.checking.scenario import Scenario
+from grader.checking.verdicts import CannotMeasure
+from grader.config import Remeasure
+
+
+def _item(check, scenario: Scenario) -> SimpleNamespace:
+    """What ``pytest_pyfunc_call`` reads of a pytest item: the check, its arguments, the course."""
+    course = SimpleNamespace(remeasure=Remeasure(attempts=2, wait_s=0.0))
+    return SimpleNamespace(obj=check, funcargs={"scenario": scenario},
+                           _fixtureinfo=SimpleNamespace(argnames=("scenario",)),
+                           _request=SimpleNamespace(getfixturevalue=lambda name: course))
+
+
+def _scenario(runs: list[Any]) -> Scenario:
+    """A scenario whose first run is ``runs[0]`` and whose measurements again give the others."""
+    again = iter(runs[1:])
+    return Scenario(run=runs[0], inputs=[], file_name="ex99.py", again=lambda: next(again))
+
+
+def _measurable_on(run: str):
+    def check(scenario: Scenario) -> None:
+        if scenario.run != run:
+            raise CannotMeasure("machine_occupee")
+    return check
+
+
+def test_a_check_passed_when_measured_again_says_how_many_measurements_it_took():
+    item = _item(_measurable_on("second"), _scenario(["first", "second", "third"]))
+    assert pytest_plugin.pytest_pyfunc_call(item) is True
+    assert item.mpgrade_measured == {"mesures": 2}
+
+
+def test_a_check_passed_at_once_reports_no_measurement_count():
+    item = _item(_measurable_on("first"), _scenario(["first"]))
+    assert pytest_plugin.pytest_pyfunc_call(item) is True
+    assert "mesures" not in getattr(item, "mpgrade_measured", {})
+
+
+def test_a_check_never_measured_is_pending_after_every_attempt():
+    item = _item(_measurable_on("never"), _scenario(["first", "second", "third"]))
+    with pytest.raises(CannotMeasure) as raised:
+        pytest_plugin.pytest_pyfunc_call(item)
+    assert raised.value.facts["mesures"] == 3

@@ -18,6 +18,7 @@ import time
 import traceback
 
 import mpgrade_probe
+from mpgrade_tasks import after_barrier, cpu_loop, unlocked_increments
 
 _sleep = time.sleep  # bound before the student's module is imported
 
@@ -257,11 +258,11 @@ class SharedObjects:
         Pool of ``workers`` processes (start-up included, as for the student's version)."""
         started = mpgrade_probe.now()
         for size in sizes:
-            _cpu_loop(size)
+            cpu_loop(size)
         sequential = mpgrade_probe.now() - started
         started = mpgrade_probe.now()
         with multiprocessing.Pool(workers) as pool:
-            pool.map(_cpu_loop, sizes, chunksize=1)
+            pool.map(cpu_loop, sizes, chunksize=1)
         in_pool = mpgrade_probe.now() - started
         return {"sequential_s": sequential, "pool_s": in_pool, "speedup": sequential / in_pool}
 
@@ -270,7 +271,7 @@ class SharedObjects:
         ``counter``, as ``@together`` runs the student's: the value it ends with (below
         ``count × times``: a race was possible on this machine at this moment)."""
         barrier = multiprocessing.Barrier(count)
-        processes = [multiprocessing.Process(target=_unlocked_increments,
+        processes = [multiprocessing.Process(target=unlocked_increments,
                                              args=(barrier, counter, times))
                      for _ in range(count)]
         for process in processes:
@@ -283,7 +284,7 @@ class SharedObjects:
         """Run the student's ``function(*args)`` in ``count`` processes released at once by a
         barrier, so that their accesses really overlap; their exit codes."""
         barrier = multiprocessing.Barrier(count)
-        processes = [multiprocessing.Process(target=_after_barrier,
+        processes = [multiprocessing.Process(target=after_barrier,
                                              args=(barrier, self.module.__name__, function, args))
                      for _ in range(count)]
         for process in processes:
@@ -291,26 +292,6 @@ class SharedObjects:
         for process in processes:
             process.join()
         return [process.exitcode for process in processes]
-
-
-def _cpu_loop(n):
-    """The same kind of pure-Python work as the course's ``travail_cpu``, owned by the grader."""
-    total = 0
-    for i in range(n):
-        total += i * i % 7
-    return total
-
-
-def _after_barrier(barrier, module_name, function, args):
-    barrier.wait()
-    getattr(importlib.import_module(module_name), function)(*args)
-
-
-def _unlocked_increments(barrier, counter, times):
-    """The grader's control: ``+= 1`` with no lock, the race the student's lock must prevent."""
-    barrier.wait()
-    for _ in range(times):
-        counter.value += 1
 
 
 class _Callback:

@@ -51,3 +51,25 @@ def test_a_check_never_measured_is_pending_after_every_attempt():
     with pytest.raises(CannotMeasure) as raised:
         pytest_plugin.pytest_pyfunc_call(item)
     assert raised.value.facts["mesures"] == 3
+
+
+def test_a_machine_that_still_cannot_measure_is_looked_at_but_the_scenario_not_run_anew():
+    """ex09: while its calibration alone says no speed-up can be shown, the student's versions are
+    not run again: each attempt costs a calibration, and the check stays pending."""
+    looks: list[str] = []
+    scenario = _scenario(["first", "second"])
+    scenario.machine_allows = lambda: bool(looks.append("calibration"))  # never allows
+    item = _item(_measurable_on("second"), scenario)
+    with pytest.raises(CannotMeasure) as raised:
+        pytest_plugin.pytest_pyfunc_call(item)
+    assert raised.value.facts["mesures"] == 3 and looks == ["calibration"] * 2
+    assert scenario.run == "first"  # never run anew
+
+
+def test_once_the_machine_allows_it_the_scenario_is_run_anew_and_judged():
+    answers = iter([False, True])
+    scenario = _scenario(["first", "second"])
+    scenario.machine_allows = lambda: next(answers)
+    item = _item(_measurable_on("second"), scenario)
+    assert pytest_plugin.pytest_pyfunc_call(item) is True
+    assert item.mpgrade_measured == {"mesures": 3}

@@ -82,8 +82,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.hookimpl(tryfirst=True)
 def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool:
     """Call the check; when this machine could not measure it, measure again — the scenarios it
-    reads run anew, after a pause that grows each time — before it is ``pending``. A check whose
-    re-measure could not run (the new run crashed or was refuted) keeps its first ``pending``."""
+    reads run anew, after a pause that grows each time — before it is ``pending``. A scenario
+    that first looks at the machine (``Scenario.machine_allows``) and finds it still unable is not
+    run anew: the attempt is counted, the check keeps its verdict. A check whose re-measure could
+    not run (the new run crashed or was refuted) keeps its first ``pending``."""
     arguments = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
     remeasure = pyfuncitem._request.getfixturevalue("course").remeasure
     measurements = 1
@@ -95,19 +97,20 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool:
                 pyfuncitem.mpgrade_measured = {**facts, "mesures": measurements}  # type: ignore[attr-defined]
             return True
         except CannotMeasure as verdict:
-            verdict.facts["mesures"] = measurements
             scenarios = [value for value in arguments.values()
                          if isinstance(value, Scenario) and value.again is not None]
-            if measurements > remeasure.attempts or not scenarios:
-                raise
-            with reservation.paused():  # a pause for the load to pass: no core held meanwhile
-                time.sleep(measurements * remeasure.wait_s)
-            try:
-                for scenario in scenarios:
-                    scenario.measure_again()
-            except Verdict:
-                raise verdict from None
-            measurements += 1
+            measured_anew = False
+            while not measured_anew:
+                verdict.facts["mesures"] = measurements
+                if measurements > remeasure.attempts or not scenarios:
+                    raise
+                with reservation.paused():  # a pause for the load to pass: no core held meanwhile
+                    time.sleep(measurements * remeasure.wait_s)
+                measurements += 1
+                try:
+                    measured_anew = all([scenario.measure_again() for scenario in scenarios])
+                except Verdict:
+                    raise verdict from None
             getattr(pyfuncitem, "mpgrade_measured", {}).clear()
 
 

@@ -19,27 +19,47 @@ from grader.run.harness import Run, Step
 SHOWN_CHARACTERS = 120
 
 
+@dataclass(frozen=True)
+class MachineCheck:
+    """A look at the machine cheaper than the scenario's whole run: ``calls`` of the grader's own
+    (a calibration), and whether what they measured lets the scenario's checks tell anything now."""
+
+    calls: list[dict]
+    allows: Callable[[Run], bool]
+
+
 @dataclass
 class Scenario:
     run: Run
     inputs: list
     file_name: str
     again: Callable[[], Run] | None = None  # the same calls run anew, for a check to measure again
+    # Before running them anew: whether this machine could now measure (None: not asked).
+    machine_allows: Callable[[], bool] | None = None
 
     @classmethod
     def timed(cls, student: ExerciseUnderTest, calls: list[dict], inputs: list, file_name: str,
-              **options: object) -> Scenario:
+              machine_check: MachineCheck | None = None, **options: object) -> Scenario:
         """A scenario that timing checks may measure again when this machine could not tell; its
-        runs have the cores to themselves among the grader's work (``grader.run.reservation``)."""
+        runs have the cores to themselves among the grader's work (``grader.run.reservation``).
+        With ``machine_check``, a measure again first looks at the machine that way, alone too,
+        and runs the calls anew only if it allows them to tell something now (a busy machine
+        costs a calibration per attempt, not the whole scenario)."""
         def again() -> Run:
             return student.run(calls, alone=True, **options)
 
-        return cls(again(), inputs, file_name, again)
+        def machine_allows() -> bool:
+            assert machine_check is not None
+            return machine_check.allows(student.run(machine_check.calls, alone=True))
+
+        return cls(again(), inputs, file_name, again, machine_allows if machine_check else None)
 
     def measure_again(self) -> bool:
         """Run the same calls anew (same inputs) and read from that run from now on: the checks
-        that read this scenario after a re-measure judge the new run. False when it cannot."""
-        if self.again is None:
+        that read this scenario after a re-measure judge the new run. False when it cannot, or
+        when the look at the machine (``machine_allows``) says it still could not measure: the
+        scenario keeps its run, and its checks their verdicts."""
+        if self.again is None or (self.machine_allows is not None and not self.machine_allows()):
             return False
         self.run = self.again()
         return True

@@ -142,6 +142,9 @@ def _check(arguments: argparse.Namespace) -> int:
     problem = _usage_problem(folder, arguments.exercise, course, texts)
     chosen = list(dict.fromkeys(arguments.exercise + [exercise for exercise, _ in checks]))
     problem = problem or _unknown_checks(checks, course, texts)
+    outputs = (arguments.json, arguments.html, arguments.junit, arguments.gradescope)
+    problem = problem or next((f"{path} {texts.word('folder_not_file')}" for path in outputs
+                               if path is not None and path.is_dir()), None)  # said before grading
     if problem:
         print(f"mpgrade: {problem}", file=sys.stderr)
         return USAGE_ERROR

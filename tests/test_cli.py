@@ -28,6 +28,13 @@ def test_an_unknown_exercise_is_a_usage_error_listing_the_known_ones():
     assert "ex99_nothing" in finished.stderr and "ex03_pool_map" in finished.stderr
 
 
+def test_a_report_path_that_is_a_folder_is_a_usage_error_before_any_grading(tmp_path):
+    finished = _check(str(SOLUTIONS), "--exercise", "ex02", "--lang", "en", "--json", str(tmp_path))
+    # The catalogue's words, said before grading (the writer's own refusal would come after it).
+    assert finished.returncode == 2
+    assert f"{tmp_path} is a folder, not a file to write the report to" in finished.stderr
+
+
 def test_one_exercise_is_graded_alone_and_the_summary_shows_its_score(tmp_path):
     finished = _check(str(SOLUTIONS), "--exercise", "ex02_main_guard", "--json", str(tmp_path / "r.json"))
     assert finished.returncode == 0, finished.stdout + finished.stderr

@@ -160,15 +160,15 @@ def load(path: Path = COURSE_FOLDER, *, check_modules: bool = True) -> Course:
     _expect(exercise_files, str(folder),
             f"must hold the exercises: a folder for each, with its {EXERCISE_FILE_NAME}")
     course = Course(start_method=start_method,
-                  exercises={exercise_file.parent.name: _exercise(
-                      exercise_file.parent.name, _read(exercise_file), default_limit,
-                      default_limits, f"{exercise_file}: {exercise_file.parent.name}",
-                      exercise_file.parent / CHECK_MODULE)
-                      for exercise_file in exercise_files},
-                  folder=folder,
-                  intake=_intake(raw.get("intake"), f"{place}: intake"),
-                  remeasure=_remeasure(raw.get("remeasure"), f"{place}: remeasure"),
-                  similarity=_similarity(raw.get("similarity"), f"{place}: similarity"))
+                    exercises={exercise_file.parent.name: _exercise(
+                        exercise_file.parent.name, _read(exercise_file), default_limit,
+                        default_limits, f"{exercise_file}: {exercise_file.parent.name}",
+                        exercise_file.parent / CHECK_MODULE)
+                        for exercise_file in exercise_files},
+                    folder=folder,
+                    intake=_intake(raw.get("intake"), f"{place}: intake"),
+                    remeasure=_remeasure(raw.get("remeasure"), f"{place}: remeasure"),
+                    similarity=_similarity(raw.get("similarity"), f"{place}: similarity"))
     if check_modules:
         for exercise in course.exercises.values():
             _untimed_checks(exercise.check_module)

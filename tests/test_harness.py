@@ -54,6 +54,36 @@ def test_a_spawned_child_runs_none_of_the_harness_before_its_task(tmp_path):
     assert run.status == "finished" and run.call(0).value == [], run.call(0)
 
 
+def test_a_module_the_submission_plants_never_replaces_the_graders_in_its_children(tmp_path):
+    """A child resolves the grader's own work (``mpgrade_tasks``: ex09's calibration loop, ex08's
+    control) by its name: a ``mpgrade_tasks.py`` the submission writes beside itself at import must
+    not be the one found, or it would decide the calibration (as ``psutil_ombre`` tried with
+    psutil)."""
+    source = textwrap.dedent("""
+        import multiprocessing
+        import os
+
+        HERE = os.path.dirname(os.path.abspath(__file__))
+        with open(os.path.join(HERE, "mpgrade_tasks.py"), "w") as planted:
+            planted.write("def cpu_loop(n):\\n    return -1\\n")
+
+        def where():
+            import mpgrade_tasks
+            return mpgrade_tasks.__file__
+
+        def in_a_child():
+            with multiprocessing.get_context("spawn").Pool(1) as pool:
+                return pool.apply(where)
+        """)
+    folder = tmp_path / "s"
+    folder.mkdir()
+    (folder / "ex99_plante.py").write_text(source, encoding="utf-8")
+    run = harness.run_calls(folder, "ex99_plante", [call("in_a_child")], time_limit_s=20,
+                            start_method="spawn")
+    assert run.status == "finished", run.call(0)
+    assert Path(str(run.call(0).value)).parent == harness.PROBE_DIR, run.call(0).value
+
+
 def test_the_student_folder_is_never_written(tmp_path):
     folder = make_submission(tmp_path / "s", {"ex03_pool_map": SOLUTIONS / "ex03_pool_map.py"})
     before = sorted(path.name for path in folder.rglob("*"))

@@ -56,6 +56,14 @@ def test_events_are_read_within_the_step_and_by_caller():
     assert [e["child"] for e in observe.ended_by_student(run, step, "join")] == [7]
 
 
+@pytest.mark.parametrize("caller", ["__main__", "__mp_main__", "mpgrade_harness", "mpgrade_tasks"])
+def test_what_the_harness_starts_itself_is_never_the_students(caller):
+    """The harness's tools (``@start``, ``@race``, the calibrations) are in modules of its own: a
+    process they start is the grader's, drawn and judged so."""
+    assert not observe.is_student({"ev": "start", "pid": 1, "child": 7, "caller": caller, "t": 1.0})
+    assert observe.is_student({"ev": "start", "pid": 1, "child": 7, "caller": "ex01_process", "t": 1.0})
+
+
 def test_stuck_places_name_the_student_line_first():
     stack = ('Thread 0x01 (most recent call first):\n'
              '  File "/usr/lib/python3.11/multiprocessing/connection.py", line 430 in _recv_bytes\n'

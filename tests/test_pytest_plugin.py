@@ -9,7 +9,7 @@ import pytest
 
 from grader.checking import pytest_plugin
 from grader.checking.scenario import Scenario
-from grader.checking.verdicts import CannotMeasure
+from grader.checking.verdicts import CannotMeasure, CheckFailed
 from grader.config import Remeasure
 
 
@@ -73,3 +73,28 @@ def test_once_the_machine_allows_it_the_scenario_is_run_anew_and_judged():
     item = _item(_measurable_on("second"), scenario)
     assert pytest_plugin.pytest_pyfunc_call(item) is True
     assert item.mpgrade_measured == {"mesures": 3}
+
+
+def test_a_check_that_fails_once_measured_again_says_how_many_measurements_it_took():
+    def check(scenario: Scenario) -> None:
+        if scenario.run == "first":
+            raise CannotMeasure("machine_occupee")
+        raise CheckFailed("pas_d_acceleration")
+    item = _item(check, _scenario(["first", "second"]))
+    with pytest.raises(CheckFailed) as raised:
+        pytest_plugin.pytest_pyfunc_call(item)
+    assert raised.value.facts["mesures"] == 2
+
+
+def test_no_scenario_is_run_anew_while_another_finds_the_machine_still_unable():
+    looked_at, unable = _scenario(["first", "second"]), _scenario(["first", "second"])
+    unable.machine_allows = lambda: False
+    def check(scenario: Scenario, other: Scenario) -> None:
+        if scenario.run == "first":
+            raise CannotMeasure("machine_occupee")
+    item = _item(check, looked_at)
+    item.funcargs["other"] = unable
+    item._fixtureinfo.argnames = ("scenario", "other")
+    with pytest.raises(CannotMeasure):
+        pytest_plugin.pytest_pyfunc_call(item)
+    assert looked_at.run == "first" and unable.run == "first"

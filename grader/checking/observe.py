@@ -15,7 +15,8 @@ from grader.run.harness import Run, Step
 from grader.run.process_tree import Seen
 
 LIBRARY_MODULES = ("multiprocessing", "concurrent.")  # callers that are not the student's code
-HARNESS_MODULES = ("__main__", "__mp_main__")
+# The harness's code (its command is the main script; its tools and tasks are modules of their own).
+HARNESS_MODULES = ("__main__", "__mp_main__", "mpgrade_harness", "mpgrade_tasks")
 MULTIPROCESSING_HELPERS = ("resource_tracker.py", "forkserver.py")  # servers, never the culprit
 
 

@@ -82,17 +82,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.hookimpl(tryfirst=True)
 def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool:
     """Call the check; when this machine could not measure it, measure again — the scenarios it
-    reads run anew, after a pause that grows each time — before it is ``pending``. A scenario
-    that first looks at the machine (``Scenario.machine_allows``) and finds it still unable is not
-    run anew: the attempt is counted, the check keeps its verdict. A check whose re-measure could
-    not run (the new run crashed or was refuted) keeps its first ``pending``."""
+    reads run anew, after a pause that grows each time — before it is ``pending``. Scenarios that
+    first look at the machine (``Scenario.machine_allows``) are all asked before any runs anew:
+    while one finds the machine still unable, the attempt is counted and the check keeps its
+    verdict. A check whose re-measure could not run (the new run crashed or was refuted) keeps its
+    first ``pending``. Measured more than once, its verdict says how many times (``mesures``)."""
     arguments = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
     remeasure = pyfuncitem._request.getfixturevalue("course").remeasure
     measurements = 1
     while True:
         try:
             pyfuncitem.obj(**arguments)
-            if measurements > 1:  # passed when measured again: the report says how many it took
+            if measurements > 1:
                 facts = getattr(pyfuncitem, "mpgrade_measured", {})
                 pyfuncitem.mpgrade_measured = {**facts, "mesures": measurements}  # type: ignore[attr-defined]
             return True
@@ -108,10 +109,17 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool:
                     time.sleep(measurements * remeasure.wait_s)
                 measurements += 1
                 try:
-                    measured_anew = all([scenario.measure_again() for scenario in scenarios])
+                    measured_anew = all([scenario.machine_allows is None or scenario.machine_allows()
+                                         for scenario in scenarios])
+                    for scenario in scenarios if measured_anew else []:
+                        scenario.measure_again()
                 except Verdict:
                     raise verdict from None
             getattr(pyfuncitem, "mpgrade_measured", {}).clear()
+        except Verdict as verdict:  # failed (or errored) once measured again: said so too
+            if measurements > 1:
+                verdict.facts["mesures"] = measurements
+            raise
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -48,18 +48,16 @@ class Scenario:
         def again() -> Run:
             return student.run(calls, alone=True, **options)
 
-        def machine_allows() -> bool:
-            assert machine_check is not None
-            return machine_check.allows(student.run(machine_check.calls, alone=True))
-
-        return cls(again(), inputs, file_name, again, machine_allows if machine_check else None)
+        scenario = cls(again(), inputs, file_name, again)
+        if machine_check is not None:
+            looked_at = machine_check
+            scenario.machine_allows = lambda: looked_at.allows(student.run(looked_at.calls, alone=True))
+        return scenario
 
     def measure_again(self) -> bool:
         """Run the same calls anew (same inputs) and read from that run from now on: the checks
-        that read this scenario after a re-measure judge the new run. False when it cannot, or
-        when the look at the machine (``machine_allows``) says it still could not measure: the
-        scenario keeps its run, and its checks their verdicts."""
-        if self.again is None or (self.machine_allows is not None and not self.machine_allows()):
+        that read this scenario after a re-measure judge the new run. False when it cannot."""
+        if self.again is None:
             return False
         self.run = self.again()
         return True

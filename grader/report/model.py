@@ -305,15 +305,17 @@ def json_text(data: object) -> str:
 
 def write_text(text: str, path: Path) -> None:
     """Write ``text`` whole or not at all: whoever opens the file meanwhile (a student, a teacher,
-    a resumed run) finds the previous one or the new one, never half of it. What is not a regular
-    file of its own (``--json /dev/stdout``, a pipe, a link) is written to, never replaced: as
-    root, replacing ``/dev/null`` left a regular file in its place for every user."""
+    a resumed run) finds the previous one or the new one, never half of it. A link is followed
+    (the file it names is replaced, the link stays); what is not a regular file (``--json
+    /dev/stdout``, a pipe, a device) is written to, never replaced: as root, replacing
+    ``/dev/null`` left a regular file in its place for every user."""
     if path.is_dir():
         raise ValueError(f"{path}: is a folder, not a file to write")
-    if path.is_symlink() or (path.exists() and not path.is_file()):
+    if path.exists() and not path.is_file():
         with open(path, "w", encoding="utf-8") as written:
             written.write(text)
         return
+    path = path.resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".tmp")
     temporary.write_text(text, encoding="utf-8")

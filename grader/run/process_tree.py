@@ -490,12 +490,18 @@ def _nspid(pid: int | str) -> list[int]:
     return []
 
 
-@functools.cache
 def _sandbox_level() -> int | None:
     """Where a sandboxed process's pid sits in its ``NSpid``: one past the grader's own numbers
-    (the grader may itself run in a container's namespace). None where nothing tells."""
-    own = _nspid("self")
-    return len(own) if own else None
+    (the grader may itself run in a container's namespace). None where nothing tells; read again
+    then, next time (a failed read, out of descriptors, must not last for the whole grading)."""
+    global _SANDBOX_LEVEL
+    if _SANDBOX_LEVEL is None:
+        own = _nspid("self")
+        _SANDBOX_LEVEL = len(own) if own else None
+    return _SANDBOX_LEVEL
+
+
+_SANDBOX_LEVEL: int | None = None  # read once it could be
 
 
 class SharedFiles:

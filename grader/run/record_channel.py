@@ -117,6 +117,8 @@ class RecordChannel:
     def close(self) -> Received:
         """Stop reading (every sender is dead by now: what is queued is read first) and return
         what was received."""
+        if self._closing.is_set():  # closed already: its descriptors may be another's now
+            return self.received
         self._closing.set()
         os.write(self._wake, b"\0")
         self._reader.join()

@@ -27,9 +27,9 @@ _sleep = time.sleep  # bound before the student's module is imported
 _HARNESS_PID = os.getpid()
 _times = os.times
 _WORKDIR = os.getcwd()
+_PROBE_DIR = os.path.dirname(os.path.abspath(__file__))
 # Never the student's frames: this module and its command's script.
-_HARNESS_FILES = {os.path.abspath(__file__),
-                  os.path.join(os.path.dirname(os.path.abspath(__file__)), "mpgrade_harness_main.py")}
+_HARNESS_FILES = {os.path.abspath(__file__), os.path.join(_PROBE_DIR, "mpgrade_harness_main.py")}
 # psutil too, before the submission's folder is on sys.path: a psutil.py the submission leaves
 # there is never the one the harness counts children with (tests/hostile/psutil_ombre.py).
 try:
@@ -42,7 +42,10 @@ except ImportError:
 def main(request_path):
     with open(request_path, encoding="utf-8") as request_file:
         request = json.load(request_file)
-    sys.path.insert(0, _WORKDIR)  # the copy of the submission
+    # The copy of the submission, after the probe's folder: the children started with spawn or
+    # forkserver get this path, and import the grader's work there by name (``mpgrade_tasks``), which
+    # a file the submission writes beside itself must not replace.
+    sys.path.insert(sys.path.index(_PROBE_DIR) + 1 if _PROBE_DIR in sys.path else 0, _WORKDIR)
     result = {"harness_pid": _HARNESS_PID, "steps": []}
     save = _saver(request["result_path"], result)
     if request.get("calibrate_pool"):

@@ -30,27 +30,32 @@ def test_a_call_returns_its_value_and_the_tasks_are_seen_in_the_workers():
     assert len(pids) >= 1 and run.harness_pid not in pids
 
 
-def test_a_spawned_child_runs_none_of_the_harness_before_its_task(tmp_path):
-    """Under spawn a child runs the main script again (``__mp_main__``) before its task: the
-    harness's is a script that does nothing there (each child saved some 20 ms), and the harness
-    itself, imported, is not."""
-    source = textwrap.dedent("""
-        import multiprocessing
-        import sys
-
-        def seen():  # the modules holding the harness's code (its main step among others)
-            return sorted(name for name, module in list(sys.modules.items())
-                          if hasattr(module, "_calibrate_pool"))
-
+def _asked_in_a_spawned_child(tmp_path, module_source: str) -> harness.Run:
+    """The run of a submission whose ``ask()`` is called in a child it starts with spawn."""
+    source = textwrap.dedent(module_source) + textwrap.dedent("""
         def in_a_child():
+            import multiprocessing
             with multiprocessing.get_context("spawn").Pool(1) as pool:
-                return pool.apply(seen)
+                return pool.apply(ask)
         """)
     folder = tmp_path / "s"
     folder.mkdir()
     (folder / "ex99_enfant.py").write_text(source, encoding="utf-8")
-    run = harness.run_calls(folder, "ex99_enfant", [call("in_a_child")], time_limit_s=20,
-                            start_method="spawn")
+    return harness.run_calls(folder, "ex99_enfant", [call("in_a_child")], time_limit_s=20,
+                             start_method="spawn")
+
+
+def test_a_spawned_child_runs_none_of_the_harness_before_its_task(tmp_path):
+    """Under spawn a child runs the main script again (``__mp_main__``) before its task: the
+    harness's is a script that does nothing there (each child saved some 20 ms), and the harness
+    itself, imported, is not."""
+    run = _asked_in_a_spawned_child(tmp_path, """
+        import sys
+
+        def ask():  # the modules holding the harness's code (its main step among others)
+            return sorted(name for name, module in list(sys.modules.items())
+                          if hasattr(module, "_calibrate_pool"))
+        """)
     assert run.status == "finished" and run.call(0).value == [], run.call(0)
 
 
@@ -59,27 +64,17 @@ def test_a_module_the_submission_plants_never_replaces_the_graders_in_its_childr
     control) by its name: a ``mpgrade_tasks.py`` the submission writes beside itself at import must
     not be the one found, or it would decide the calibration (as ``psutil_ombre`` tried with
     psutil)."""
-    source = textwrap.dedent("""
-        import multiprocessing
+    run = _asked_in_a_spawned_child(tmp_path, """
         import os
 
         HERE = os.path.dirname(os.path.abspath(__file__))
         with open(os.path.join(HERE, "mpgrade_tasks.py"), "w") as planted:
             planted.write("def cpu_loop(n):\\n    return -1\\n")
 
-        def where():
+        def ask():
             import mpgrade_tasks
             return mpgrade_tasks.__file__
-
-        def in_a_child():
-            with multiprocessing.get_context("spawn").Pool(1) as pool:
-                return pool.apply(where)
         """)
-    folder = tmp_path / "s"
-    folder.mkdir()
-    (folder / "ex99_plante.py").write_text(source, encoding="utf-8")
-    run = harness.run_calls(folder, "ex99_plante", [call("in_a_child")], time_limit_s=20,
-                            start_method="spawn")
     assert run.status == "finished", run.call(0)
     assert Path(str(run.call(0).value)).parent == harness.PROBE_DIR, run.call(0).value
 
